@@ -1,0 +1,175 @@
+// One function per syscall a plan uses: each knows its arguments' formats and writes
+// the label an error line will carry. Packages build their steps with these rather
+// than with raw `PlanBuilder.step` calls.
+import { AT_FDCWD, F_SETFD, LINUX_CAPABILITY_VERSION_3, SIG_SETMASK } from './constants.js';
+import { type ArgInput, type PlanBuilder, type SlotRef, type StepOptions, imm } from './plan.js';
+
+const cwd = imm(AT_FDCWD, 'fd');
+
+export interface MountArgs {
+  readonly source: string | null;
+  readonly target: string;
+  readonly fstype?: string | null;
+  readonly flags: number;
+  readonly data?: string | null;
+}
+
+export function mount(b: PlanBuilder, m: MountArgs, options: StepOptions = {}): number {
+  const what = m.fstype ?? (m.source ?? 'none');
+  return b.step(
+    'mount',
+    [m.source, m.target, m.fstype ?? null, imm(m.flags, 'mount-flags'), m.data ?? null],
+    { label: `mount ${what} on ${m.target}`, ...options },
+  );
+}
+
+export function umount2(b: PlanBuilder, target: string, flags: number, options: StepOptions = {}): number {
+  return b.step('umount2', [target, imm(flags, 'umount-flags')], { label: `umount ${target}`, ...options });
+}
+
+export function mkdir(b: PlanBuilder, path: string, mode: number, options: StepOptions = {}): number {
+  return b.step('mkdirat', [cwd, path, imm(mode, 'octal')], { label: `mkdir ${path}`, ...options });
+}
+
+/** `mode` includes the file type (S_IFCHR...); `dev` is makedev(major, minor). */
+export function mknod(b: PlanBuilder, path: string, mode: number, dev: number, options: StepOptions = {}): number {
+  return b.step('mknodat', [cwd, path, imm(mode, 'octal'), imm(dev, 'dev')], { label: `mknod ${path}`, ...options });
+}
+
+export function symlink(b: PlanBuilder, target: string, path: string, options: StepOptions = {}): number {
+  return b.step('symlinkat', [target, cwd, path], { label: `symlink ${path} -> ${target}`, ...options });
+}
+
+export function chown(b: PlanBuilder, path: string, uid: number, gid: number, options: StepOptions = {}): number {
+  return b.step('fchownat', [cwd, path, uid, gid, imm(0, 'at-flags')], { label: `chown ${path}`, ...options });
+}
+
+export function chmod(b: PlanBuilder, path: string, mode: number, options: StepOptions = {}): number {
+  return b.step('fchmodat', [cwd, path, imm(mode, 'octal')], { label: `chmod ${path}`, ...options });
+}
+
+export function openat(
+  b: PlanBuilder,
+  path: string,
+  flags: number,
+  mode: number,
+  result: SlotRef,
+  options: StepOptions = {},
+): number {
+  return b.step('openat', [cwd, path, imm(flags, 'open-flags'), imm(mode, 'octal')], {
+    label: `open ${path}`,
+    result,
+    ...options,
+  });
+}
+
+export function write(b: PlanBuilder, fd: ArgInput, bytes: string, options: StepOptions = {}): number {
+  const data = b.bytes(new TextEncoder().encode(bytes), JSON.stringify(bytes));
+  return b.step('write', [fd, data, bytes.length], { label: 'write', ...options });
+}
+
+export function close(b: PlanBuilder, fd: ArgInput, options: StepOptions = {}): number {
+  return b.step('close', [fd], { label: 'close', ...options });
+}
+
+export function chdir(b: PlanBuilder, path: string, options: StepOptions = {}): number {
+  return b.step('chdir', [path], { label: `chdir ${path}`, ...options });
+}
+
+export function chroot(b: PlanBuilder, path: string, options: StepOptions = {}): number {
+  return b.step('chroot', [path], { label: `chroot ${path}`, ...options });
+}
+
+export function pivotRoot(b: PlanBuilder, newRoot: string, putOld: string, options: StepOptions = {}): number {
+  return b.step('pivot_root', [newRoot, putOld], { label: `pivot_root ${newRoot}`, ...options });
+}
+
+export function sethostname(b: PlanBuilder, name: string, options: StepOptions = {}): number {
+  return b.step('sethostname', [name, Buffer.byteLength(name)], { label: `sethostname ${name}`, ...options });
+}
+
+export function unshare(b: PlanBuilder, flags: number, options: StepOptions = {}): number {
+  return b.step('unshare', [imm(flags, 'clone-flags')], { label: 'unshare', ...options });
+}
+
+export function umask(b: PlanBuilder, mask: number, options: StepOptions = {}): number {
+  // umask never fails; its result is the old mask, not an error.
+  return b.step('umask', [imm(mask, 'octal')], { label: 'umask', ...options });
+}
+
+export function prctl(b: PlanBuilder, option: number, arg: ArgInput, label: string, options: StepOptions = {}): number {
+  return b.step('prctl', [imm(option, 'prctl'), arg, 0, 0, 0], { label, ...options });
+}
+
+export function setgroups(b: PlanBuilder, gids: readonly number[], options: StepOptions = {}): number {
+  const list = new Uint8Array(4 * gids.length);
+  const view = new DataView(list.buffer);
+  gids.forEach((gid, i) => view.setUint32(4 * i, gid, true));
+  const data = gids.length > 0 ? b.bytes(list, `[${gids.join(', ')}]`) : null;
+  return b.step('setgroups', [gids.length, data], { label: 'setgroups', ...options });
+}
+
+export function setresgid(b: PlanBuilder, gid: number, options: StepOptions = {}): number {
+  return b.step('setresgid', [gid, gid, gid], { label: `setresgid ${gid}`, ...options });
+}
+
+export function setresuid(b: PlanBuilder, uid: number, options: StepOptions = {}): number {
+  return b.step('setresuid', [uid, uid, uid], { label: `setresuid ${uid}`, ...options });
+}
+
+/** Sets effective, permitted and inheritable to the same set of capability numbers. */
+export function capset(b: PlanBuilder, caps: readonly number[], names: readonly string[], options: StepOptions = {}): number {
+  const header = new Uint8Array(8);
+  new DataView(header.buffer).setUint32(0, LINUX_CAPABILITY_VERSION_3, true); // pid 0: this thread
+  const data = new Uint8Array(24); // two __user_cap_data_struct {effective, permitted, inheritable}
+  const view = new DataView(data.buffer);
+  for (const cap of caps) {
+    const word = cap >> 5;
+    const bit = 1 << (cap & 31);
+    for (const field of [0, 4, 8]) {
+      const offset = word * 12 + field;
+      view.setUint32(offset, (view.getUint32(offset, true) | bit) >>> 0, true);
+    }
+  }
+  const shown = names.length > 0 ? names.join('|') : '0';
+  return b.step(
+    'capset',
+    [b.bytes(header, '{_LINUX_CAPABILITY_VERSION_3, 0}'), b.bytes(data, `{effective=permitted=inheritable=${shown}}`)],
+    { label: 'capset', ...options },
+  );
+}
+
+export function fcntlSetFd(b: PlanBuilder, fd: ArgInput, flags: number, options: StepOptions = {}): number {
+  return b.step('fcntl', [fd, imm(F_SETFD, 'fcntl'), flags], { label: `fcntl F_SETFD`, ...options });
+}
+
+export function closeRange(b: PlanBuilder, first: number, flags: number, options: StepOptions = {}): number {
+  return b.step('close_range', [first, imm(0xffffffff, 'hex'), imm(flags, 'close-range-flags')], {
+    label: 'close_range',
+    ...options,
+  });
+}
+
+/** Restores the default action of one signal (Node ignores SIGPIPE and SIGXFSZ). */
+export function signalDefault(b: PlanBuilder, signal: number, options: StepOptions = {}): number {
+  const action = b.bytes(new Uint8Array(32), '{SIG_DFL}');
+  return b.step('rt_sigaction', [imm(signal, 'signal'), action, null, 8], { label: 'reset signal', ...options });
+}
+
+export function unblockAllSignals(b: PlanBuilder, options: StepOptions = {}): number {
+  const empty = b.bytes(new Uint8Array(8), '[]');
+  return b.step('rt_sigprocmask', [imm(SIG_SETMASK, 'sigmask-how'), empty, null, 8], {
+    label: 'unblock signals',
+    ...options,
+  });
+}
+
+export function execve(
+  b: PlanBuilder,
+  path: string,
+  argv: readonly string[],
+  envp: readonly string[],
+  options: StepOptions = {},
+): number {
+  return b.step('execve', [path, b.strings(argv), b.strings(envp)], { label: `exec ${path}`, ...options });
+}

@@ -1,0 +1,203 @@
+// The init plan: container setup as data.
+//
+// Everything that must happen inside the new namespaces between clone and exec is a
+// flat list of syscall steps built in the parent. A step is a syscall and up to six
+// arguments; an argument is an immediate, a pointer to a data item the parent
+// prepared (a path, a struct, an argv array), or a slot holding an earlier step's
+// result (an fd). The same records run in the TypeScript executor (a Node init) and,
+// later, the native one; `renderPlan` prints them like strace.
+import { type Arch, type SyscallName, syscallNumber } from './syscall-numbers.js';
+
+/** How an immediate argument is printed: flag tables, octal modes, fds, signals. */
+export type ArgFormat =
+  | 'int'
+  | 'hex'
+  | 'octal'
+  | 'fd'
+  | 'mount-flags'
+  | 'umount-flags'
+  | 'clone-flags'
+  | 'open-flags'
+  | 'prctl'
+  | 'signal'
+  | 'capability'
+  | 'fcntl'
+  | 'close-range-flags'
+  | 'at-flags'
+  | 'dev'
+  | 'ioctl'
+  | 'sigmask-how';
+
+export type Arg =
+  | { readonly kind: 'immediate'; readonly value: bigint; readonly format: ArgFormat }
+  | { readonly kind: 'data'; readonly index: number }
+  | { readonly kind: 'slot'; readonly index: number };
+
+export type DataItem =
+  /** A NUL-terminated string. */
+  | { readonly kind: 'string'; readonly value: string }
+  /** Raw bytes (a struct); `describe` is how the renderer shows it. */
+  | { readonly kind: 'bytes'; readonly value: Uint8Array; readonly describe: string }
+  /** A NULL-terminated array of pointers to string items (argv, envp). */
+  | { readonly kind: 'strings'; readonly value: readonly string[] }
+  /** Writable scratch memory of `size` bytes (the byte read from the sync pipe). */
+  | { readonly kind: 'scratch'; readonly size: number };
+
+export type ErrorPolicy =
+  | { readonly policy: 'fail' }
+  | { readonly policy: 'ignore' }
+  | { readonly policy: 'ignore-errno'; readonly errno: number }
+  | { readonly policy: 'jump'; readonly to: number };
+
+export interface Step {
+  readonly syscall: SyscallName;
+  readonly nr: number;
+  readonly args: readonly Arg[];
+  readonly onError: ErrorPolicy;
+  /** Slot that receives the result (an fd for later steps). */
+  readonly result?: number;
+  /** A result of 0 is a failure (EOF on the sync pipe: the parent went away). */
+  readonly zeroIsError?: boolean;
+  /** What the step does, for error lines: "mount proc on /r/proc". */
+  readonly label: string;
+}
+
+export interface Slot {
+  readonly name: string;
+  /** Filled by whoever starts the executor (the sync and error pipe fds). */
+  readonly input: boolean;
+}
+
+export interface Plan {
+  readonly arch: Arch;
+  readonly steps: readonly Step[];
+  readonly data: readonly DataItem[];
+  readonly slots: readonly Slot[];
+}
+
+/** Errno a failed zeroIsError step reports: the sync pipe was closed without a go. */
+export const ZERO_RESULT_ERRNO = 32; // EPIPE
+
+export interface DataRef {
+  readonly kind: 'data';
+  readonly index: number;
+}
+export interface SlotRef {
+  readonly kind: 'slot';
+  readonly index: number;
+}
+export interface Immediate {
+  readonly kind: 'immediate';
+  readonly value: bigint;
+  readonly format: ArgFormat;
+}
+
+/** What a builder method takes as an argument: strings become data items, null is 0. */
+export type ArgInput = number | bigint | string | null | DataRef | SlotRef | Immediate;
+
+export interface StepOptions {
+  readonly label?: string;
+  readonly onError?: ErrorPolicy;
+  readonly result?: SlotRef;
+  readonly zeroIsError?: boolean;
+}
+
+export function imm(value: number | bigint, format: ArgFormat = 'int'): Immediate {
+  return { kind: 'immediate', value: BigInt(value), format };
+}
+
+export const ignoreErrno = (errno: number): ErrorPolicy => ({ policy: 'ignore-errno', errno });
+export const IGNORE: ErrorPolicy = { policy: 'ignore' };
+
+/**
+ * Collects steps, data and slots. Packages add the steps of their concern through it
+ * (one method per syscall keeps arguments and rendering right); nsinit orders them.
+ */
+export class PlanBuilder {
+  readonly arch: Arch;
+  readonly #steps: Step[] = [];
+  readonly #data: DataItem[] = [];
+  readonly #strings = new Map<string, number>();
+  readonly #slots: Slot[] = [];
+
+  constructor(arch: Arch) {
+    this.arch = arch;
+  }
+
+  get length(): number {
+    return this.#steps.length;
+  }
+
+  /** A slot the executor's host fills before the first step (named so the host finds it). */
+  input(name: string): SlotRef {
+    return this.#slot(name, true);
+  }
+
+  /** A slot for a step's result. */
+  slot(name: string): SlotRef {
+    return this.#slot(name, false);
+  }
+
+  string(value: string): DataRef {
+    const known = this.#strings.get(value);
+    if (known !== undefined) return { kind: 'data', index: known };
+    const ref = this.#item({ kind: 'string', value });
+    this.#strings.set(value, ref.index);
+    return ref;
+  }
+
+  bytes(value: Uint8Array, describe: string): DataRef {
+    return this.#item({ kind: 'bytes', value, describe });
+  }
+
+  strings(value: readonly string[]): DataRef {
+    return this.#item({ kind: 'strings', value: [...value] });
+  }
+
+  scratch(size: number): DataRef {
+    return this.#item({ kind: 'scratch', size });
+  }
+
+  /** Appends a step and returns its index (for jumps). */
+  step(syscall: SyscallName, args: readonly ArgInput[], options: StepOptions = {}): number {
+    if (args.length > 6) throw new Error(`${syscall}: a step takes at most six arguments`);
+    const step: Step = {
+      syscall,
+      nr: syscallNumber(syscall, this.arch),
+      args: args.map((arg) => this.#arg(arg)),
+      onError: options.onError ?? { policy: 'fail' },
+      label: options.label ?? syscall,
+      ...(options.result ? { result: options.result.index } : {}),
+      ...(options.zeroIsError ? { zeroIsError: true } : {}),
+    };
+    this.#steps.push(step);
+    return this.#steps.length - 1;
+  }
+
+  build(): Plan {
+    return {
+      arch: this.arch,
+      steps: [...this.#steps],
+      data: [...this.#data],
+      slots: [...this.#slots],
+    };
+  }
+
+  #slot(name: string, input: boolean): SlotRef {
+    if (this.#slots.some((slot) => slot.name === name)) throw new Error(`plan slot ${name} defined twice`);
+    this.#slots.push({ name, input });
+    return { kind: 'slot', index: this.#slots.length - 1 };
+  }
+
+  #item(item: DataItem): DataRef {
+    this.#data.push(item);
+    return { kind: 'data', index: this.#data.length - 1 };
+  }
+
+  #arg(arg: ArgInput): Arg {
+    if (arg === null) return { kind: 'immediate', value: 0n, format: 'hex' };
+    if (typeof arg === 'number' || typeof arg === 'bigint') return imm(arg);
+    if (typeof arg === 'string') return this.string(arg);
+    return arg;
+  }
+}

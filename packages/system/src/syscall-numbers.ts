@@ -1,0 +1,54 @@
+// Syscall numbers of the calls a plan may contain, per architecture.
+//
+// Plans name their calls; the number is looked up once, when the plan is built for
+// an architecture. Only the *at family is used for paths (aarch64 has no mkdir,
+// mknod, symlink, chown), so one plan builder serves both.
+
+export type Arch = 'x64' | 'arm64';
+
+const NUMBERS = {
+  read: [0, 63],
+  write: [1, 64],
+  close: [3, 57],
+  ioctl: [16, 29],
+  socket: [41, 198],
+  execve: [59, 221],
+  fcntl: [72, 25],
+  chdir: [80, 49],
+  fchdir: [81, 50],
+  umask: [95, 166],
+  prctl: [157, 167],
+  chroot: [161, 51],
+  setgroups: [116, 159],
+  setresuid: [117, 147],
+  setresgid: [119, 149],
+  capset: [126, 91],
+  rt_sigaction: [13, 134],
+  rt_sigprocmask: [14, 135],
+  pivot_root: [155, 41],
+  mount: [165, 40],
+  umount2: [166, 39],
+  sethostname: [170, 161],
+  unshare: [272, 97],
+  setns: [308, 268],
+  openat: [257, 56],
+  mkdirat: [258, 34],
+  mknodat: [259, 33],
+  fchownat: [260, 54],
+  symlinkat: [266, 36],
+  fchmodat: [268, 53],
+  close_range: [436, 436],
+  exit_group: [231, 94],
+} as const satisfies Record<string, readonly [number, number]>;
+
+export type SyscallName = keyof typeof NUMBERS;
+
+export function syscallNumber(name: SyscallName, arch: Arch): number {
+  return NUMBERS[name][arch === 'x64' ? 0 : 1];
+}
+
+export function hostArch(): Arch {
+  if (process.arch === 'x64') return 'x64';
+  if (process.arch === 'arm64') return 'arm64';
+  throw new Error(`unsupported architecture ${process.arch} (lc runs on x64 and arm64)`);
+}

@@ -1,0 +1,45 @@
+// The seam to the kernel. Everything above @lc/system takes a `System` so it can be
+// unit-tested against the recording fake in `@lc/system/testing` and run for real
+// with `linuxSystem()`.
+import type { Arch } from './syscall-numbers.js';
+
+export type FileType = 'file' | 'directory' | 'symlink' | 'char' | 'block' | 'fifo' | 'socket';
+
+export interface FileInfo {
+  readonly type: FileType;
+  /** Permission bits (0o755), without the file type. */
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+export type NamespaceFile = 'mnt' | 'uts' | 'ipc' | 'pid' | 'net' | 'user' | 'cgroup';
+
+export interface System {
+  readonly arch: Arch;
+
+  /** lstat(2): never follows a final symlink. Throws SysError (ENOENT...). */
+  lstat(path: string): FileInfo;
+  readlink(path: string): string;
+  /** The whole file as UTF-8. Throws SysError. */
+  readFile(path: string): string;
+  /** The highest capability number this kernel knows (/proc/sys/kernel/cap_last_cap). */
+  capLastCap(): number;
+
+  /** pipe2(O_CLOEXEC): [read end, write end]. */
+  pipe(): [number, number];
+  close(fd: number): void;
+  /** Opens /proc/<pid>/ns/<kind> O_RDONLY|O_CLOEXEC. */
+  openNamespace(pid: number | 'self', kind: NamespaceFile): number;
+  /** unshare(2) on the calling (main) thread. */
+  unshare(flags: number): void;
+  setns(fd: number, nstype: number): void;
+
+  /**
+   * A raw system call: arguments are 64-bit values (pointers already resolved).
+   * Returns the result, or throws SysError with the errno. Used by the executor.
+   */
+  syscall(name: string, nr: number, args: readonly bigint[]): bigint;
+  /** The address of a buffer, for pointer arguments of `syscall`. */
+  addressOf(buffer: Uint8Array): bigint;
+}
