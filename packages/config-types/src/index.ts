@@ -1,1 +1,71 @@
-export {};
+// @lc/config-types: the container config formats lc reads, and the internal model every
+// other package consumes. Depends on zod only.
+
+export type { ConfigErrorOptions } from './config-error.js';
+export { ConfigError } from './config-error.js';
+export type {
+  ContainerJson,
+  JsonCgroup,
+  JsonContext,
+  JsonDevice,
+  JsonDeviceType,
+  JsonIdMapping,
+  JsonMount,
+  JsonNamespaceName,
+  JsonNetwork,
+  JsonRoute,
+} from './container-json.js';
+export {
+  containerJsonSchema,
+  DEVICE_TYPE_RUNES,
+  JSON_NAMESPACE_NAMES,
+  jsonCgroupSchema,
+  jsonContextSchema,
+  jsonDeviceSchema,
+  jsonIdMappingSchema,
+  jsonMountSchema,
+  jsonNetworkSchema,
+  jsonRouteSchema,
+} from './container-json.js';
+export type { Issue } from './format-issue.js';
+export { formatIssue, formatPath, formatValue, issueMessage } from './format-issue.js';
+export {
+  parseContainerJson,
+  RESTRICTED_MASKED_PATHS,
+  RESTRICTED_READONLY_PATHS,
+  toModel,
+} from './from-container-json.js';
+export type { LcErrorOptions } from './lc-error.js';
+export { LcError } from './lc-error.js';
+export type { LoadContainerConfigOptions, LoadedContainerConfig } from './load-config.js';
+export { loadContainerConfig } from './load-config.js';
+
+export type {
+  Capability,
+  Cgroup,
+  ContainerModel,
+  Device,
+  IdMapping,
+  Mount,
+  Namespace,
+  NamespaceKind,
+  Network,
+  Process,
+  Route,
+} from './model.js';
+export {
+  CAPABILITY_NAMES,
+  capabilitySchema,
+  cgroupSchema,
+  containerModelSchema,
+  deviceSchema,
+  hasNamespace,
+  idMappingSchema,
+  mountSchema,
+  NAMESPACE_KINDS,
+  namespaceKindSchema,
+  namespaceSchema,
+  networkSchema,
+  processSchema,
+  routeSchema,
+} from './model.js';

@@ -1,1 +1,3 @@
-export {};
+export { pivotSteps } from './pivot.js';
+export { readonlyRootSteps } from './readonly-root.js';
+export { rootfsSteps } from './rootfs.js';

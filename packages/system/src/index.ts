@@ -25,3 +25,8 @@ export type { MountArgs } from './plan-steps.js';
 export { resolveInRoot } from './resolve-in-root.js';
 export type { ResolvedPath } from './resolve-in-root.js';
 export { makedev } from './makedev.js';
+export { renderPlan, renderStep } from './render-plan.js';
+export { deserializePlan, serializePlan } from './serialize-plan.js';
+export { executePlan } from './execute-plan.js';
+export type { StepFailure } from './execute-plan.js';
+export { linuxSystem } from './linux-system.js';

@@ -173,3 +173,15 @@ export function execve(
 ): number {
   return b.step('execve', [path, b.strings(argv), b.strings(envp)], { label: `exec ${path}`, ...options });
 }
+
+export function socket(b: PlanBuilder, domain: number, type: number, result: SlotRef, options: StepOptions = {}): number {
+  return b.step('socket', [domain, imm(type, 'hex'), 0], { label: 'socket', result, ...options });
+}
+
+export function ioctl(b: PlanBuilder, fd: ArgInput, request: number, arg: ArgInput, label: string, options: StepOptions = {}): number {
+  return b.step('ioctl', [fd, imm(request, 'ioctl'), arg], { label, ...options });
+}
+
+export function read(b: PlanBuilder, fd: ArgInput, size: number, label: string, options: StepOptions = {}): number {
+  return b.step('read', [fd, b.scratch(size), size], { label, ...options });
+}

@@ -1,0 +1,13 @@
+import type { ContainerModel } from '@lc/config-types';
+import { MS, type PlanBuilder, steps } from '@lc/system';
+
+/**
+ * readonly_fs: remount the container's / read-only, after pivot_root and after every
+ * step that writes into the rootfs (mkdir of mount targets, readonly and masked paths).
+ * / is the rootfs self-bind, so this is a bind remount: it changes that mount only,
+ * leaving /proc, /dev, /sys and the config's mounts as they are.
+ */
+export function readonlyRootSteps(b: PlanBuilder, model: ContainerModel): void {
+  if (!model.readonlyRootfs) return;
+  steps.mount(b, { source: null, target: '/', flags: MS.BIND | MS.REMOUNT | MS.RDONLY }, { label: 'remount / read-only' });
+}

@@ -1,0 +1,95 @@
+// The TypeScript executor: runs a plan's steps in order through `System.syscall`.
+//
+// It runs in the Node init, on the main thread and synchronously: namespace,
+// credential and capability state is per thread, and execve keeps only the calling
+// thread's (DESIGN.md, process model). On success the last step (execve) never
+// returns; on failure the caller reports {step, errno} on the error pipe.
+import { type Plan, ZERO_RESULT_ERRNO } from './plan.js';
+import { SysError } from './sys-error.js';
+import type { System } from './system.js';
+
+export interface StepFailure {
+  readonly step: number;
+  readonly errno: number;
+}
+
+const POINTER_SIZE = 8; // x86-64 and aarch64
+
+/**
+ * Runs `plan` and returns the failing step, or undefined when the plan ran to its
+ * end without an exec. `inputs` fills the plan's input slots by name.
+ */
+export function executePlan(plan: Plan, sys: System, inputs: Readonly<Record<string, number>>): StepFailure | undefined {
+  const slots = plan.slots.map((slot) => {
+    if (!slot.input) return 0n;
+    const value = inputs[slot.name];
+    if (value === undefined) throw new Error(`plan input ${slot.name} was not provided`);
+    return BigInt(value);
+  });
+  // Every buffer stays referenced from `memory` until this function returns, which
+  // on success it never does: execve replaces the process.
+  const memory = prepareMemory(plan, sys);
+
+  let index = 0;
+  while (index < plan.steps.length) {
+    const step = plan.steps[index]!;
+    const args = step.args.map((arg) => {
+      if (arg.kind === 'immediate') return arg.value;
+      if (arg.kind === 'slot') return slots[arg.index]!;
+      return memory[arg.index]!;
+    });
+    let errno: number;
+    try {
+      const result = sys.syscall(step.syscall, step.nr, args);
+      if (step.zeroIsError && result === 0n) {
+        errno = ZERO_RESULT_ERRNO;
+      } else {
+        if (step.result !== undefined) slots[step.result] = result;
+        index++;
+        continue;
+      }
+    } catch (error) {
+      if (!SysError.isInstance(error)) throw error;
+      errno = error.errno;
+    }
+    const policy = step.onError;
+    if (policy.policy === 'ignore' || (policy.policy === 'ignore-errno' && policy.errno === errno)) {
+      index++;
+    } else if (policy.policy === 'jump') {
+      index = policy.to;
+    } else {
+      return { step: index, errno };
+    }
+  }
+  return undefined;
+}
+
+/** Lays out every data item and returns each one's address. */
+function prepareMemory(plan: Plan, sys: System): bigint[] {
+  const keep: Buffer[] = [];
+  const place = (buffer: Buffer): bigint => {
+    keep.push(buffer);
+    return sys.addressOf(buffer);
+  };
+  const addresses = plan.data.map((item) => {
+    switch (item.kind) {
+      case 'string':
+        return place(Buffer.from(`${item.value}\0`));
+      case 'bytes':
+        return place(Buffer.from(item.value));
+      case 'scratch':
+        return place(Buffer.alloc(item.size));
+      case 'strings': {
+        const array = Buffer.alloc(POINTER_SIZE * (item.value.length + 1));
+        item.value.forEach((value, i) => array.writeBigUInt64LE(place(Buffer.from(`${value}\0`)), POINTER_SIZE * i));
+        return place(array);
+      }
+    }
+  });
+  retained = keep;
+  return addresses;
+}
+
+// Buffers handed to the kernel by address must outlive the calls that use them: the
+// last plan's buffers stay referenced here (a local could be optimised away).
+let retained: Buffer[] = [];

@@ -1,0 +1,98 @@
+// The real `System`: libc through koffi for process calls, node:fs for reads.
+import { lstatSync, openSync, readFileSync, readlinkSync } from 'node:fs';
+import { constants } from 'node:os';
+import { O } from './constants.js';
+import { addressOf, lastErrno, libc } from './libc.js';
+import { SysError } from './sys-error.js';
+import { type Arch, hostArch } from './syscall-numbers.js';
+import type { FileInfo, FileType, NamespaceFile, System } from './system.js';
+
+let instance: LinuxSystem | undefined;
+
+/** The process-wide real system. */
+export function linuxSystem(): System {
+  instance ??= new LinuxSystem();
+  return instance;
+}
+
+class LinuxSystem implements System {
+  readonly arch: Arch = hostArch();
+
+  lstat(path: string): FileInfo {
+    const stat = fsCall(() => lstatSync(path));
+    return { type: fileType(stat), mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid };
+  }
+
+  readlink(path: string): string {
+    return fsCall(() => readlinkSync(path));
+  }
+
+  readFile(path: string): string {
+    return fsCall(() => readFileSync(path, 'utf8'));
+  }
+
+  capLastCap(): number {
+    return Number.parseInt(this.readFile('/proc/sys/kernel/cap_last_cap'), 10);
+  }
+
+  pipe(): [number, number] {
+    const fds = new Int32Array(2);
+    check('pipe2', libc('pipe2')(fds, O.CLOEXEC));
+    return [fds[0]!, fds[1]!];
+  }
+
+  close(fd: number): void {
+    check('close', libc('close')(fd));
+  }
+
+  openNamespace(pid: number | 'self', kind: NamespaceFile): number {
+    // libuv opens every fd O_CLOEXEC.
+    return fsCall(() => openSync(`/proc/${pid}/ns/${kind}`, 'r'));
+  }
+
+  unshare(flags: number): void {
+    check('unshare', libc('unshare')(flags));
+  }
+
+  setns(fd: number, nstype: number): void {
+    check('setns', libc('setns')(fd, nstype));
+  }
+
+  syscall(name: string, nr: number, args: readonly bigint[]): bigint {
+    const a = [0, 1, 2, 3, 4, 5].map((i) => args[i] ?? 0n);
+    const result = libc('syscall')(nr, ...a);
+    const value = typeof result === 'bigint' ? result : BigInt(result as number);
+    if (value === -1n) throw new SysError(name, lastErrno());
+    return value;
+  }
+
+  addressOf(buffer: Uint8Array): bigint {
+    return addressOf(buffer);
+  }
+}
+
+function check(name: string, result: unknown): void {
+  if (result === -1) throw new SysError(name, lastErrno());
+}
+
+
+function fsCall<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    const errno = e.code ? constants.errno[e.code as keyof typeof constants.errno] : undefined;
+    if (errno === undefined) throw error;
+    throw new SysError(e.syscall ?? 'fs', errno, { ...(e.path ? { path: e.path } : {}), cause: error });
+  }
+}
+
+function fileType(stat: import('node:fs').Stats): FileType {
+  if (stat.isSymbolicLink()) return 'symlink';
+  if (stat.isDirectory()) return 'directory';
+  if (stat.isCharacterDevice()) return 'char';
+  if (stat.isBlockDevice()) return 'block';
+  if (stat.isFIFO()) return 'fifo';
+  if (stat.isSocket()) return 'socket';
+  return 'file';
+}

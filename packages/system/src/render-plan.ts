@@ -1,0 +1,126 @@
+// Prints a plan the way strace prints a process: one line a step, flags by name,
+// paths quoted, results as named slots. `nsinit plan` shows this, and plan tests
+// snapshot it.
+import { AT_FDCWD, CLONE, MNT_DETACH, MS, O, PR, SIGNALS, SIG_SETMASK } from './constants.js';
+import { errnoName } from './errno.js';
+import type { Arg, ArgFormat, DataItem, ErrorPolicy, Plan, Step } from './plan.js';
+
+// CAPABILITY names by number, kept here to render prctl/capset arguments without a
+// dependency on @lc/config-types (which is below us only in the type sense).
+const CAPABILITIES = [
+  'CHOWN', 'DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP',
+  'LINUX_IMMUTABLE', 'NET_BIND_SERVICE', 'NET_BROADCAST', 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'IPC_OWNER',
+  'SYS_MODULE', 'SYS_RAWIO', 'SYS_CHROOT', 'SYS_PTRACE', 'SYS_PACCT', 'SYS_ADMIN', 'SYS_BOOT', 'SYS_NICE',
+  'SYS_RESOURCE', 'SYS_TIME', 'SYS_TTY_CONFIG', 'MKNOD', 'LEASE', 'AUDIT_WRITE', 'AUDIT_CONTROL', 'SETFCAP',
+  'MAC_OVERRIDE', 'MAC_ADMIN', 'SYSLOG', 'WAKE_ALARM', 'BLOCK_SUSPEND', 'AUDIT_READ', 'PERFMON', 'BPF',
+  'CHECKPOINT_RESTORE',
+];
+
+const FLAG_TABLES: Partial<Record<ArgFormat, Readonly<Record<string, number>>>> = {
+  'mount-flags': prefixed('MS_', MS),
+  'clone-flags': prefixed('CLONE_', CLONE),
+  'open-flags': prefixed('O_', O),
+  'umount-flags': { MNT_FORCE: 1, MNT_DETACH, MNT_EXPIRE: 4, UMOUNT_NOFOLLOW: 8 },
+  'close-range-flags': { CLOSE_RANGE_UNSHARE: 2, CLOSE_RANGE_CLOEXEC: 4 },
+  'at-flags': { AT_SYMLINK_NOFOLLOW: 0x100, AT_EMPTY_PATH: 0x1000 },
+};
+
+const NAMED_VALUES: Partial<Record<ArgFormat, ReadonlyMap<number, string>>> = {
+  prctl: invert(prefixed('PR_', PR)),
+  signal: invert(SIGNALS),
+  fcntl: new Map([
+    [1, 'F_GETFD'],
+    [2, 'F_SETFD'],
+  ]),
+  'sigmask-how': new Map([[SIG_SETMASK, 'SIG_SETMASK']]),
+  capability: new Map(CAPABILITIES.map((name, i) => [i, `CAP_${name}`])),
+  ioctl: new Map([[0x8914, 'SIOCSIFFLAGS']]),
+};
+
+export function renderPlan(plan: Plan): string {
+  const width = String(plan.steps.length - 1).length;
+  return plan.steps.map((step, i) => `${String(i).padStart(width)}  ${renderStep(plan, step)}`).join('\n');
+}
+
+export function renderStep(plan: Plan, step: Step): string {
+  const args = step.args.map((arg) => renderArg(plan, arg)).join(', ');
+  const result = step.result === undefined ? '' : ` = $${plan.slots[step.result]?.name ?? step.result}`;
+  return `${step.syscall}(${args})${result}${renderPolicy(step.onError)}${step.zeroIsError ? '  [0 = error]' : ''}`;
+}
+
+function renderPolicy(policy: ErrorPolicy): string {
+  switch (policy.policy) {
+    case 'fail':
+      return '';
+    case 'ignore':
+      return '  [errors ignored]';
+    case 'ignore-errno':
+      return `  [${errnoName(policy.errno)} ok]`;
+    case 'jump':
+      return `  [on error goto ${policy.to}]`;
+  }
+}
+
+function renderArg(plan: Plan, arg: Arg): string {
+  if (arg.kind === 'slot') return `$${plan.slots[arg.index]?.name ?? arg.index}`;
+  if (arg.kind === 'data') return renderData(plan.data[arg.index]);
+  return renderImmediate(arg.value, arg.format);
+}
+
+function renderData(item: DataItem | undefined): string {
+  if (!item) return '?';
+  switch (item.kind) {
+    case 'string':
+      return JSON.stringify(item.value);
+    case 'bytes':
+      return item.describe;
+    case 'strings':
+      return `[${item.value.map((value) => JSON.stringify(value)).join(', ')}]`;
+    case 'scratch':
+      return `<${item.size} bytes>`;
+  }
+}
+
+function renderImmediate(value: bigint, format: ArgFormat): string {
+  const n = Number(BigInt.asIntN(64, value));
+  switch (format) {
+    case 'int':
+      return String(n);
+    case 'hex':
+      return n === 0 ? 'NULL' : `0x${value.toString(16)}`;
+    case 'octal':
+      return `0${n.toString(8)}`;
+    case 'fd':
+      return n === AT_FDCWD ? 'AT_FDCWD' : String(n);
+    case 'dev':
+      return `makedev(${(n >> 8) & 0xfff}, ${(n & 0xff) | ((n >> 12) & ~0xff)})`;
+    default: {
+      const names = NAMED_VALUES[format];
+      if (names) return names.get(n) ?? String(n);
+      const table = FLAG_TABLES[format];
+      return table ? renderFlags(n, table) : String(n);
+    }
+  }
+}
+
+function renderFlags(value: number, table: Readonly<Record<string, number>>): string {
+  if (value === 0) return '0';
+  const parts: string[] = [];
+  let rest = value;
+  for (const [name, bit] of Object.entries(table)) {
+    if (bit !== 0 && (rest & bit) === bit) {
+      parts.push(name);
+      rest &= ~bit;
+    }
+  }
+  if (rest !== 0) parts.push(`0x${(rest >>> 0).toString(16)}`);
+  return parts.join('|');
+}
+
+function prefixed(prefix: string, table: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(table).map(([name, value]) => [prefix + name, value]));
+}
+
+function invert(table: Readonly<Record<string, number>>): Map<number, string> {
+  return new Map(Object.entries(table).map(([name, value]) => [value, name]));
+}
