@@ -1,1 +1,1 @@
-export {};
+export { loopbackSteps } from './loopback.js';

@@ -1,0 +1,50 @@
+// nsinit's command line: global options, then a command and its arguments. The
+// container's command is passed through untouched (its own options included),
+// so this is parsed by hand rather than with util.parseArgs.
+
+export interface Invocation {
+  /** --root/-r, else $data_path, else the working directory. */
+  readonly dir: string;
+  readonly command: string | undefined;
+  readonly rest: readonly string[];
+}
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Invocation {
+  let root: string | undefined;
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--root' || arg === '-r') {
+      root = argv[++i];
+      if (root === undefined || root === '') throw new UsageError(`${arg}: needs a directory`);
+    } else if (arg.startsWith('--root=')) {
+      root = arg.slice('--root='.length);
+    } else if (arg === '--help' || arg === '-h') {
+      return { dir: cwd, command: 'help', rest: [] };
+    } else if (arg.startsWith('-')) {
+      throw new UsageError(`unknown option ${arg}`);
+    } else {
+      break;
+    }
+  }
+  const command = argv[i];
+  let rest = argv.slice(i + 1);
+  if (rest[0] === '--') rest = rest.slice(1);
+  return { dir: root ?? (env.data_path || cwd), command, rest };
+}
+
+export const USAGE = `usage: nsinit [--root DIR] <command> [args...]
+
+commands:
+  exec <cmd> [args...]   run cmd as PID 1 of a new container
+  plan <cmd> [args...]   print the init plan for cmd without running it
+  rootfs <dir>           make a container directory that reuses the host's /usr (no download)
+  help                   show this
+
+The container directory (container.json, pid, start) is --root DIR, else $data_path,
+else the current directory. Exit status: the container's own, 128+N when signal N
+ended it, 125 when nsinit itself failed (the error is one line on stderr).`;

@@ -1,0 +1,39 @@
+// nsinit: a thin layer over @lc/nsinit. argv in, exit code out; every failure of
+// nsinit itself is one line on stderr and exit status 125, so it can never be
+// mistaken for the container's own exit status.
+import { USAGE, UsageError, parseArgs } from './args.js';
+import { execCommand } from './commands/exec.js';
+import { planCommand } from './commands/plan.js';
+import { rootfsCommand } from './commands/rootfs.js';
+
+const RUNTIME_ERROR = 125;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { dir, command, rest } = parseArgs(argv, process.env, process.cwd());
+  switch (command) {
+    case 'exec':
+      return execCommand(dir, rest);
+    case 'plan':
+      return planCommand(dir, rest);
+    case 'rootfs':
+      return rootfsCommand(rest);
+    case 'help':
+    case undefined:
+      process.stdout.write(`${USAGE}\n`);
+      return command === undefined ? RUNTIME_ERROR : 0;
+    default:
+      throw new UsageError(`unknown command ${command}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`nsinit: ${message.split('\n')[0]}\n`);
+    if (error instanceof UsageError) process.stderr.write('run nsinit help for usage\n');
+    process.exitCode = RUNTIME_ERROR;
+  },
+);

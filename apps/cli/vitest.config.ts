@@ -1,0 +1,3 @@
+import { lcVitestConfig } from '@lc/vitest-config';
+
+export default lcVitestConfig();

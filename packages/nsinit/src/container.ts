@@ -1,0 +1,113 @@
+// Starting a container from its directory and following it to its exit: the whole
+// life cycle `nsinit exec` drives.
+import type { ChildProcess } from 'node:child_process';
+import { Socket } from 'node:net';
+import { writeSync } from 'node:fs';
+import { constants } from 'node:os';
+import { type ContainerModel, loadContainerConfig } from '@lc/config-types';
+import { type Plan, type System, errnoName, linuxSystem } from '@lc/system';
+import { removeState, processStartTime, runningContainer, writeState } from './container-state.js';
+import { ContainerRunningError, InitError } from './errors.js';
+import { buildInitPlan } from './init-plan.js';
+import { ERROR_RECORD_SIZE, INIT_FAILED_STEP } from './init-protocol.js';
+import { spawnInit } from './spawn-init.js';
+
+export type StdioEntry = 'pipe' | 'inherit' | 'ignore' | number;
+
+export interface StartOptions {
+  /** The container directory: container.json, and where `pid` and `start` are kept. */
+  readonly dir: string;
+  /** The program and its arguments; the program is looked up in the container's PATH. */
+  readonly args: readonly string[];
+  readonly stdio?: readonly [StdioEntry, StdioEntry, StdioEntry];
+  readonly sys?: System;
+}
+
+export interface ExitStatus {
+  /** The exit code, or 128 + the signal number when a signal ended the container. */
+  readonly exitCode: number;
+  readonly signal: NodeJS.Signals | null;
+}
+
+export interface RunningContainer {
+  readonly pid: number;
+  readonly model: ContainerModel;
+  readonly child: ChildProcess;
+  /** Resolves when PID 1 has exited and the container's record is removed. */
+  readonly exited: Promise<ExitStatus>;
+  kill(signal?: NodeJS.Signals | number): boolean;
+}
+
+export async function startContainer(options: StartOptions): Promise<RunningContainer> {
+  const sys = options.sys ?? linuxSystem();
+  const { model } = await loadContainerConfig(options.dir);
+  const running = runningContainer(options.dir);
+  if (running) throw new ContainerRunningError(options.dir, running.pid);
+  const plan = buildInitPlan(model, options.args, sys);
+  return launch(options.dir, model, plan, sys, options.stdio ?? ['inherit', 'inherit', 'inherit']);
+}
+
+async function launch(
+  dir: string,
+  model: ContainerModel,
+  plan: Plan,
+  sys: System,
+  stdio: readonly StdioEntry[],
+): Promise<RunningContainer> {
+  const { child, syncWrite, errorRead } = spawnInit(model, plan, sys, stdio);
+  const exited = new Promise<ExitStatus>((resolve) => {
+    child.once('exit', (code, signal) => {
+      removeState(dir);
+      resolve({ exitCode: signal ? 128 + constants.signals[signal] : (code ?? 0), signal });
+    });
+  });
+  const errorRecord = readToEnd(errorRead);
+  try {
+    const pid = child.pid;
+    if (pid === undefined) throw new Error('spawn of the node init failed');
+    const start = processStartTime(pid);
+    if (start !== undefined) writeState(dir, { pid, start });
+    // Everything the parent does for the container happens before this byte: the
+    // init waits on the sync pipe (cgroups, #4, join here).
+    writeSync(syncWrite, Buffer.of(1));
+  } catch (error) {
+    // EPIPE: the init died before the go; its exit and error record tell why.
+    if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
+  } finally {
+    sys.close(syncWrite);
+  }
+  const record = await errorRecord;
+  if (record.length >= ERROR_RECORD_SIZE) {
+    await exited;
+    throw initError(plan, record);
+  }
+  return {
+    pid: child.pid!,
+    model,
+    child,
+    exited,
+    kill: (signal = 'SIGTERM') => child.kill(signal),
+  };
+}
+
+function initError(plan: Plan, record: Buffer): InitError {
+  const step = record.readUInt32LE(0);
+  const errno = record.readUInt32LE(4);
+  if (step === INIT_FAILED_STEP) {
+    const message = record.subarray(ERROR_RECORD_SIZE).toString() || 'failed';
+    return new InitError(`container init: ${message}`, { step, errno, label: 'init' });
+  }
+  const label = plan.steps[step]?.label ?? `step ${step}`;
+  return new InitError(`${label}: ${errnoName(errno)}`, { step, errno, label });
+}
+
+/** Reads a pipe to EOF without blocking a threadpool thread (the fd is ours alone). */
+function readToEnd(fd: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = new Socket({ fd, readable: true, writable: false });
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.once('error', reject);
+    socket.once('close', () => resolve(Buffer.concat(chunks)));
+  });
+}

@@ -1,0 +1,37 @@
+// Errors of container creation. All are LcError, so callers can tell a runtime
+// failure (exit 125 in the CLI) from the container's own exit code.
+import { LcError } from '@lc/config-types';
+
+/** The config cannot be run as asked: names the field and the reason. */
+export class ConfigurationError extends LcError {
+  readonly field: string;
+  constructor(field: string, reason: string) {
+    super('CONFIG', `${field}: ${reason}`);
+    this.name = 'ConfigurationError';
+    this.field = field;
+  }
+}
+
+/** A plan step failed inside the new container: `mount proc on /r/proc: EPERM`. */
+export class InitError extends LcError {
+  readonly step: number;
+  readonly errno: number;
+  readonly label: string;
+  constructor(message: string, details: { step: number; errno: number; label: string }) {
+    super('INIT', message);
+    this.name = 'InitError';
+    this.step = details.step;
+    this.errno = details.errno;
+    this.label = details.label;
+  }
+}
+
+/** A running container is already recorded in the container directory. */
+export class ContainerRunningError extends LcError {
+  readonly pid: number;
+  constructor(dir: string, pid: number) {
+    super('RUNNING', `${dir}: a container is already running there (pid ${pid}); joining it comes with issue #6`);
+    this.name = 'ContainerRunningError';
+    this.pid = pid;
+  }
+}

@@ -1,0 +1,70 @@
+// Builds the init plan for a container: every step between clone and exec, in the
+// order the kernel's rules force. Each package contributes the steps of its
+// concern; the order lives here and only here.
+import { type ContainerModel, hasNamespace } from '@lc/config-types';
+import { pivotSteps, readonlyRootSteps, rootfsSteps } from '@lc/mount';
+import { loopbackSteps } from '@lc/network';
+import { credentialSteps, pathSteps, resolveUser } from '@lc/security';
+import { CLONE, PR, type Plan, PlanBuilder, SIGNALS, type System, steps } from '@lc/system';
+import { ConfigurationError } from './errors.js';
+import { execSteps } from './exec-steps.js';
+
+/** Names of the slots the executor's host fills before the first step. */
+export const SYNC_SLOT = 'sync';
+export const ERROR_SLOT = 'error';
+
+export function buildInitPlan(
+  model: ContainerModel,
+  args: readonly string[],
+  sys: System,
+): Plan {
+  validate(model, args);
+  const user = resolveUser(sys, model.rootfs, model.process.user);
+  const b = new PlanBuilder(sys.arch);
+  const sync = b.input(SYNC_SLOT);
+  b.input(ERROR_SLOT);
+
+  // Die with the parent, also while waiting for it: the parent is the one that
+  // records, waits for and cleans up the container.
+  steps.prctl(b, PR.SET_PDEATHSIG, SIGNALS.SIGKILL, 'set the parent-death signal');
+  // The Node init was spawned into the parent's unshared UTS/IPC/NET/PID namespaces;
+  // a mount namespace cannot be unshared in the long-lived parent (it would break
+  // the parent's cwd for good), so the init makes its own.
+  steps.unshare(b, CLONE.NEWNS, { label: 'unshare the mount namespace' });
+  steps.read(b, sync, 1, 'wait for the parent (sync pipe)', { zeroIsError: true });
+  // Nodes and directories get exactly the modes the plan asks for.
+  steps.umask(b, 0);
+
+  rootfsSteps(b, model, sys);
+  if (model.hostname !== undefined) steps.sethostname(b, model.hostname);
+  if (hasNamespace(model, 'network')) loopbackSteps(b);
+  pivotSteps(b, model);
+  pathSteps(b, model);
+  readonlyRootSteps(b, model);
+  steps.umask(b, 0o022);
+
+  credentialSteps(b, model, user, sys);
+  steps.chdir(b, model.process.cwd);
+  execSteps(b, args, environment(model, user.home));
+  return b.build();
+}
+
+function validate(model: ContainerModel, args: readonly string[]): void {
+  if (args.length === 0 || args[0] === '') throw new ConfigurationError('command', 'no command given');
+  if (!hasNamespace(model, 'mount')) {
+    throw new ConfigurationError(
+      'namespaces.NEWNS',
+      'required: lc sets up the root filesystem in a new mount namespace',
+    );
+  }
+  if (model.hostname !== undefined && !hasNamespace(model, 'uts')) {
+    throw new ConfigurationError('hostname', 'needs the NEWUTS namespace (it would rename the host)');
+  }
+}
+
+/** The configured environment, with HOME from /etc/passwd when it does not set one (as runc). */
+function environment(model: ContainerModel, home: string): string[] {
+  const env = [...model.process.env];
+  if (!env.some((entry) => entry.startsWith('HOME='))) env.push(`HOME=${home}`);
+  return env;
+}

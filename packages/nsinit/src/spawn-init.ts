@@ -1,0 +1,79 @@
+// The portable create path (DESIGN.md): the parent unshares UTS, IPC, NET and PID
+// on its main thread, spawns the Node init into them, and restores its own
+// namespaces in a `finally`. unshare and setns act on the calling thread only, and
+// libuv forks from the thread that calls spawn, so the init inherits exactly the
+// namespaces the main thread holds for that moment.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type ContainerModel, type NamespaceKind, hasNamespace } from '@lc/config-types';
+import { CLONE, type NamespaceFile, type Plan, type System, serializePlan } from '@lc/system';
+
+// The parent keeps its mount namespace (unsharing it would break its cwd for good):
+// the init unshares NEWNS itself, as the plan's first steps.
+const PARENT_UNSHARED: readonly { kind: NamespaceKind; file: NamespaceFile; flag: number }[] = [
+  { kind: 'uts', file: 'uts', flag: CLONE.NEWUTS },
+  { kind: 'ipc', file: 'ipc', flag: CLONE.NEWIPC },
+  { kind: 'network', file: 'net', flag: CLONE.NEWNET },
+  { kind: 'pid', file: 'pid', flag: CLONE.NEWPID },
+];
+
+/** Resolved from dist/ and from src/ alike: the init always runs built. */
+const INIT_SCRIPT = fileURLToPath(new URL('../dist/init-main.js', import.meta.url));
+
+
+export interface SpawnedInit {
+  readonly child: ChildProcess;
+  /** Write one byte to let the init run its plan; close it to abort. */
+  readonly syncWrite: number;
+  /** EOF when the init exec'd; an error record when a step failed. */
+  readonly errorRead: number;
+}
+
+export function spawnInit(
+  model: ContainerModel,
+  plan: Plan,
+  sys: System,
+  stdio: readonly ('pipe' | 'inherit' | 'ignore' | number)[],
+): SpawnedInit {
+  const [planRead, planWrite] = sys.pipe();
+  const [syncRead, syncWrite] = sys.pipe();
+  const [errorRead, errorWrite] = sys.pipe();
+  let child: ChildProcess;
+  try {
+    child = spawnInNamespaces(model, sys, [...stdio, planRead, syncRead, errorWrite]);
+  } catch (error) {
+    for (const fd of [planWrite, syncWrite, errorRead]) sys.close(fd);
+    throw error;
+  } finally {
+    // The child holds its own copies now.
+    for (const fd of [planRead, syncRead, errorWrite]) sys.close(fd);
+  }
+  // A plan is a few KiB, well under a pipe's 64 KiB: this write does not block.
+  writeSync(planWrite, serializePlan(plan));
+  sys.close(planWrite);
+  return { child, syncWrite, errorRead };
+}
+
+function spawnInNamespaces(model: ContainerModel, sys: System, stdio: ('pipe' | 'inherit' | 'ignore' | number)[]): ChildProcess {
+  const wanted = PARENT_UNSHARED.filter((ns) => hasNamespace(model, ns.kind));
+  const saved: { fd: number; flag: number }[] = [];
+  try {
+    for (const ns of wanted) saved.push({ fd: sys.openNamespace('self', ns.file), flag: ns.flag });
+    sys.unshare(wanted.reduce((flags, ns) => flags | ns.flag, 0));
+    return spawn(process.execPath, [INIT_SCRIPT], {
+      stdio,
+      // Each variable costs Node start-up time (NODE_EXTRA_CA_CERTS ~45 ms), and the
+      // container's environment is set by execve from the plan anyway.
+      env: {},
+      // A session of its own: terminal signals reach nsinit, which forwards them,
+      // instead of hitting the container twice.
+      detached: true,
+    });
+  } finally {
+    for (const { fd, flag } of saved) {
+      sys.setns(fd, flag);
+      sys.close(fd);
+    }
+  }
+}
