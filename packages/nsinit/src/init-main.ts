@@ -5,8 +5,9 @@
 // failed step it writes {step, errno} (two little-endian u32) to the error pipe.
 import { readFileSync, writeSync } from 'node:fs';
 import { deserializePlan, executePlan, linuxSystem } from '@lc/system';
-import { ERROR_SLOT, SYNC_SLOT } from './init-plan.js';
-import { INIT_FAILED_STEP, PLAN_FD, SYNC_FD, ERROR_FD } from './init-protocol.js';
+// Only @lc/system and the protocol: every module imported here is start-up time
+// of every container.
+import { ERROR_FD, ERROR_SLOT, INIT_FAILED_STEP, PLAN_FD, SYNC_FD, SYNC_SLOT } from './init-protocol.js';
 
 function report(step: number, errno: number, message = ''): void {
   const record = Buffer.alloc(8);

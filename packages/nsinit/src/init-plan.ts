@@ -4,14 +4,11 @@
 import { type ContainerModel, hasNamespace } from '@lc/config-types';
 import { pivotSteps, readonlyRootSteps, rootfsSteps } from '@lc/mount';
 import { loopbackSteps } from '@lc/network';
-import { credentialSteps, pathSteps, resolveUser } from '@lc/security';
-import { CLONE, PR, type Plan, PlanBuilder, SIGNALS, type System, steps } from '@lc/system';
+import { credentialSteps, labelSteps, pathSteps, resolveUser } from '@lc/security';
+import { CLONE, PR, type Plan, PlanBuilder, SIGNALS, type System, imm, steps } from '@lc/system';
 import { ConfigurationError } from './errors.js';
 import { execSteps } from './exec-steps.js';
-
-/** Names of the slots the executor's host fills before the first step. */
-export const SYNC_SLOT = 'sync';
-export const ERROR_SLOT = 'error';
+import { ERROR_SLOT, SYNC_SLOT } from './init-protocol.js';
 
 export function buildInitPlan(
   model: ContainerModel,
@@ -26,7 +23,7 @@ export function buildInitPlan(
 
   // Die with the parent, also while waiting for it: the parent is the one that
   // records, waits for and cleans up the container.
-  steps.prctl(b, PR.SET_PDEATHSIG, SIGNALS.SIGKILL, 'set the parent-death signal');
+  steps.prctl(b, PR.SET_PDEATHSIG, imm(SIGNALS.SIGKILL, 'signal'), 'set the parent-death signal');
   // The Node init was spawned into the parent's unshared UTS/IPC/NET/PID namespaces;
   // a mount namespace cannot be unshared in the long-lived parent (it would break
   // the parent's cwd for good), so the init makes its own.
@@ -45,6 +42,8 @@ export function buildInitPlan(
 
   credentialSteps(b, model, user, sys);
   steps.chdir(b, model.process.cwd);
+  // The LSM labels apply at the next execve: set them last.
+  labelSteps(b, model);
   execSteps(b, args, environment(model, user.home));
   return b.build();
 }

@@ -6,3 +6,6 @@ export const ERROR_FD = 5;
 /** Step index of an error that is not a step's (the init itself failed). */
 export const INIT_FAILED_STEP = 0xffffffff;
 export const ERROR_RECORD_SIZE = 8;
+/** Names of the plan slots the init fills before the first step. */
+export const SYNC_SLOT = 'sync';
+export const ERROR_SLOT = 'error';

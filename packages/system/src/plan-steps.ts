@@ -175,7 +175,7 @@ export function execve(
 }
 
 export function socket(b: PlanBuilder, domain: number, type: number, result: SlotRef, options: StepOptions = {}): number {
-  return b.step('socket', [domain, imm(type, 'hex'), 0], { label: 'socket', result, ...options });
+  return b.step('socket', [imm(domain, 'address-family'), imm(type, 'socket-type'), 0], { label: 'socket', result, ...options });
 }
 
 export function ioctl(b: PlanBuilder, fd: ArgInput, request: number, arg: ArgInput, label: string, options: StepOptions = {}): number {

@@ -26,7 +26,9 @@ export type ArgFormat =
   | 'at-flags'
   | 'dev'
   | 'ioctl'
-  | 'sigmask-how';
+  | 'sigmask-how'
+  | 'address-family'
+  | 'socket-type';
 
 export type Arg =
   | { readonly kind: 'immediate'; readonly value: bigint; readonly format: ArgFormat }

@@ -23,6 +23,7 @@ const FLAG_TABLES: Partial<Record<ArgFormat, Readonly<Record<string, number>>>> 
   'umount-flags': { MNT_FORCE: 1, MNT_DETACH, MNT_EXPIRE: 4, UMOUNT_NOFOLLOW: 8 },
   'close-range-flags': { CLOSE_RANGE_UNSHARE: 2, CLOSE_RANGE_CLOEXEC: 4 },
   'at-flags': { AT_SYMLINK_NOFOLLOW: 0x100, AT_EMPTY_PATH: 0x1000 },
+  'socket-type': { SOCK_DGRAM: 2, SOCK_CLOEXEC: 0x80000 },
 };
 
 const NAMED_VALUES: Partial<Record<ArgFormat, ReadonlyMap<number, string>>> = {
@@ -35,6 +36,12 @@ const NAMED_VALUES: Partial<Record<ArgFormat, ReadonlyMap<number, string>>> = {
   'sigmask-how': new Map([[SIG_SETMASK, 'SIG_SETMASK']]),
   capability: new Map(CAPABILITIES.map((name, i) => [i, `CAP_${name}`])),
   ioctl: new Map([[0x8914, 'SIOCSIFFLAGS']]),
+  'address-family': new Map([
+    [1, 'AF_UNIX'],
+    [2, 'AF_INET'],
+    [10, 'AF_INET6'],
+    [16, 'AF_NETLINK'],
+  ]),
 };
 
 export function renderPlan(plan: Plan): string {
@@ -89,7 +96,7 @@ function renderImmediate(value: bigint, format: ArgFormat): string {
     case 'hex':
       return n === 0 ? 'NULL' : `0x${value.toString(16)}`;
     case 'octal':
-      return `0${n.toString(8)}`;
+      return n === 0 ? '0' : `0${n.toString(8)}`;
     case 'fd':
       return n === AT_FDCWD ? 'AT_FDCWD' : String(n);
     case 'dev':

@@ -1,0 +1,81 @@
+import { parseContainerJson, toModel } from '@lc/config-types';
+import { renderPlan } from '@lc/system';
+import { FakeSystem } from '@lc/system/testing';
+import { describe, expect, it } from 'vitest';
+import { buildInitPlan } from './init-plan.js';
+
+const PASSWD = 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534::/nonexistent:/bin/false\n';
+
+function fakeHost(): FakeSystem {
+  return new FakeSystem({
+    capLastCap: 40,
+    files: {
+      '/c/rootfs/etc/passwd': PASSWD,
+      '/c/rootfs/etc/group': 'root:x:0:\nnogroup:x:65534:\nstaff:x:50:nobody\n',
+      '/c/rootfs/usr': { type: 'directory' },
+      '/c/rootfs/bin': { type: 'symlink', target: 'usr/bin' },
+      '/c/rootfs/proc': { type: 'directory' },
+      '/c/rootfs/sys': { type: 'directory' },
+      '/c/rootfs/dev': { type: 'directory' },
+      '/usr': { type: 'directory' },
+      '/proc/kcore': 'x',
+    },
+  });
+}
+
+function model(json: object) {
+  return toModel(parseContainerJson({ rootfs: 'rootfs', ...json }), '/c');
+}
+
+const TYPICAL = {
+  hostname: 'koye',
+  namespaces: { NEWNS: true, NEWUTS: true, NEWIPC: true, NEWPID: true, NEWNET: true },
+  capabilities: ['MKNOD', 'CHOWN', 'SETUID', 'SETGID'],
+  environment: ['PATH=/usr/bin:/bin', 'TERM=xterm'],
+  user: 'nobody',
+  working_dir: '/tmp',
+  context: { restrictions: '1' },
+  mounts: [{ type: 'bind', source: '/usr', destination: '/usr' }],
+};
+
+describe('buildInitPlan', () => {
+  it('orders a typical container like a short strace', () => {
+    const plan = buildInitPlan(model(TYPICAL), ['sh', '-c', 'echo $$'], fakeHost());
+    expect(renderPlan(plan)).toMatchSnapshot();
+  });
+
+  it('switches to the user from the container /etc/passwd with its groups', () => {
+    const text = renderPlan(buildInitPlan(model(TYPICAL), ['id'], fakeHost()));
+    expect(text).toContain('setgroups(1, [50])');
+    expect(text).toContain('setresgid(65534, 65534, 65534)');
+    expect(text).toContain('setresuid(65534, 65534, 65534)');
+    expect(text).toContain('"HOME=/nonexistent"');
+  });
+
+  it('execs a path with a slash directly, and searches PATH otherwise', () => {
+    const direct = buildInitPlan(model(TYPICAL), ['/bin/true'], fakeHost());
+    expect(direct.steps.filter((step) => step.syscall === 'execve')).toHaveLength(1);
+    const searched = buildInitPlan(model(TYPICAL), ['true'], fakeHost());
+    const execs = searched.steps.filter((step) => step.syscall === 'execve');
+    expect(execs.map((step) => step.label)).toEqual(['exec /usr/bin/true', 'exec true (searched PATH)']);
+  });
+
+  it('leaves out what the config does not ask for', () => {
+    const plan = buildInitPlan(model({ namespaces: { NEWNS: true } }), ['true'], fakeHost());
+    const text = renderPlan(plan);
+    expect(text).not.toContain('sethostname');
+    expect(text).not.toContain('SIOCSIFFLAGS');
+    expect(text).not.toContain('/proc/sys');
+  });
+
+  it('refuses what it cannot do, naming the field', () => {
+    const sys = fakeHost();
+    expect(() => buildInitPlan(model(TYPICAL), [], sys)).toThrow('command: no command given');
+    expect(() => buildInitPlan(model({ namespaces: { NEWUTS: true } }), ['true'], sys)).toThrow(
+      'namespaces.NEWNS: required: lc sets up the root filesystem in a new mount namespace',
+    );
+    expect(() => buildInitPlan(model({ hostname: 'x', namespaces: { NEWNS: true } }), ['true'], sys)).toThrow(
+      'hostname: needs the NEWUTS namespace (it would rename the host)',
+    );
+  });
+});
