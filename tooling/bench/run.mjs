@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const { createHostRootfs, startContainer } = await import(join(repo, 'packages/nsinit/dist/index.js'));
 const cli = join(repo, 'apps/cli/dist/main.js');
-const runs = Number(process.env.LC_BENCH_RUNS ?? 20);
+const runs = Number(process.argv[2] ?? 20); // pnpm bench [runs]
 
 if (process.getuid?.() !== 0) {
   console.error('pnpm bench: needs root (it starts real containers)');

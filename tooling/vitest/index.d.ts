@@ -1,4 +1,4 @@
 import type { UserConfig } from 'vitest/config';
-export declare function lcVitestConfig(options?: { integration?: boolean }): UserConfig;
+export declare function lcVitestConfig(): UserConfig;
 export declare const isRoot: boolean;
 export declare const needsRoot: string;

@@ -6,8 +6,7 @@
 // as it was, which only holds when no other container test runs beside it).
 import { defineConfig } from 'vitest/config';
 
-/** @param {{ integration?: boolean }} [options] */
-export function lcVitestConfig(options = {}) {
+export function lcVitestConfig() {
   return defineConfig({
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],

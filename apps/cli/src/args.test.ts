@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError, parseArgs } from './args.js';
+import { parseArgs, UsageError } from './args.js';
 
 describe('parseArgs', () => {
   it('takes the container directory from --root, then $data_path, then the cwd', () => {

@@ -1,7 +1,7 @@
 // nsinit: a thin layer over @lc/nsinit. argv in, exit code out; every failure of
 // nsinit itself is one line on stderr and exit status 125, so it can never be
 // mistaken for the container's own exit status.
-import { USAGE, UsageError, parseArgs } from './args.js';
+import { parseArgs, USAGE, UsageError } from './args.js';
 import { execCommand } from './commands/exec.js';
 import { planCommand } from './commands/plan.js';
 import { rootfsCommand } from './commands/rootfs.js';

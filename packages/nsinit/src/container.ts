@@ -1,12 +1,12 @@
 // Starting a container from its directory and following it to its exit: the whole
 // life cycle `nsinit exec` drives.
 import type { ChildProcess } from 'node:child_process';
-import { Socket } from 'node:net';
 import { writeSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { constants } from 'node:os';
 import { type ContainerModel, loadContainerConfig } from '@lc/config-types';
-import { type Plan, type System, errnoName, linuxSystem } from '@lc/system';
-import { removeState, processStartTime, runningContainer, writeState } from './container-state.js';
+import { errnoName, linuxSystem, type Plan, type System } from '@lc/system';
+import { processStartTime, removeState, runningContainer, writeState } from './container-state.js';
 import { ContainerRunningError, InitError } from './errors.js';
 import { buildInitPlan } from './init-plan.js';
 import { ERROR_RECORD_SIZE, INIT_FAILED_STEP } from './init-protocol.js';

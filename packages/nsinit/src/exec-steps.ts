@@ -1,7 +1,7 @@
 // The last steps before the user's program: undo what the Node init inherited
 // from Node, close what must not leak, and exec the program found in the
 // container's PATH.
-import { CLOSE_RANGE_CLOEXEC, type PlanBuilder, SIGNALS, errnoNumber, steps } from '@lc/system';
+import { CLOSE_RANGE_CLOEXEC, errnoNumber, type PlanBuilder, SIGNALS, steps } from '@lc/system';
 
 /** execvp's default when the environment has no PATH. */
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

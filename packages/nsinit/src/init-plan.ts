@@ -5,7 +5,7 @@ import { type ContainerModel, hasNamespace } from '@lc/config-types';
 import { pivotSteps, readonlyRootSteps, rootfsSteps } from '@lc/mount';
 import { loopbackSteps } from '@lc/network';
 import { credentialSteps, labelSteps, pathSteps, resolveUser } from '@lc/security';
-import { CLONE, PR, type Plan, PlanBuilder, SIGNALS, type System, imm, steps } from '@lc/system';
+import { CLONE, imm, type Plan, PlanBuilder, PR, SIGNALS, type System, steps } from '@lc/system';
 import { ConfigurationError } from './errors.js';
 import { execSteps } from './exec-steps.js';
 import { ERROR_SLOT, SYNC_SLOT } from './init-protocol.js';

@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type ContainerModel, type NamespaceKind, hasNamespace } from '@lc/config-types';
+import { type ContainerModel, hasNamespace, type NamespaceKind } from '@lc/config-types';
 import { CLONE, type NamespaceFile, type Plan, type System, serializePlan } from '@lc/system';
 
 // The parent keeps its mount namespace (unsharing it would break its cwd for good):

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { errnoNumber } from './errno.js';
 import { executePlan } from './execute-plan.js';
-import { IGNORE, PlanBuilder, ZERO_RESULT_ERRNO, ignoreErrno } from './plan.js';
+import { IGNORE, ignoreErrno, PlanBuilder, ZERO_RESULT_ERRNO } from './plan.js';
 import * as steps from './plan-steps.js';
 import { syscallNumber } from './syscall-numbers.js';
 import { FakeSystem } from './testing/fake-system.js';

@@ -26,10 +26,20 @@ export function executePlan(plan: Plan, sys: System, inputs: Readonly<Record<str
     if (value === undefined) throw new Error(`plan input ${slot.name} was not provided`);
     return BigInt(value);
   });
-  // Every buffer stays referenced from `memory` until this function returns, which
-  // on success it never does: execve replaces the process.
-  const memory = prepareMemory(plan, sys);
+  // The kernel reads these buffers by address: they stay referenced until this
+  // function returns, which on success it never does (execve replaces the process).
+  const { addresses: memory, buffers } = prepareMemory(plan, sys);
+  liveBuffers.add(buffers);
+  try {
+    return run(plan, sys, slots, memory);
+  } finally {
+    liveBuffers.delete(buffers);
+  }
+}
 
+const liveBuffers = new Set<Buffer[]>();
+
+function run(plan: Plan, sys: System, slots: bigint[], memory: readonly bigint[]): StepFailure | undefined {
   let index = 0;
   while (index < plan.steps.length) {
     const step = plan.steps[index]!;
@@ -65,31 +75,21 @@ export function executePlan(plan: Plan, sys: System, inputs: Readonly<Record<str
 }
 
 /** Lays out every data item and returns each one's address. */
-function prepareMemory(plan: Plan, sys: System): bigint[] {
+function prepareMemory(plan: Plan, sys: System): { addresses: bigint[]; buffers: Buffer[] } {
   const keep: Buffer[] = [];
   const place = (buffer: Buffer): bigint => {
     keep.push(buffer);
     return sys.addressOf(buffer);
   };
-  const addresses = plan.data.map((item) => {
-    switch (item.kind) {
-      case 'string':
-        return place(Buffer.from(`${item.value}\0`));
-      case 'bytes':
-        return place(Buffer.from(item.value));
-      case 'scratch':
-        return place(Buffer.alloc(item.size));
-      case 'strings': {
-        const array = Buffer.alloc(POINTER_SIZE * (item.value.length + 1));
-        item.value.forEach((value, i) => array.writeBigUInt64LE(place(Buffer.from(`${value}\0`)), POINTER_SIZE * i));
-        return place(array);
-      }
+  const addresses = plan.data.map((item): bigint => {
+    if (item.kind === 'string') return place(Buffer.from(`${item.value}\0`));
+    if (item.kind === 'bytes') return place(Buffer.from(item.value));
+    if (item.kind === 'scratch') return place(Buffer.alloc(item.size));
+    const array = Buffer.alloc(POINTER_SIZE * (item.value.length + 1));
+    for (const [i, value] of item.value.entries()) {
+      array.writeBigUInt64LE(place(Buffer.from(`${value}\0`)), POINTER_SIZE * i);
     }
+    return place(array);
   });
-  retained = keep;
-  return addresses;
+  return { addresses, buffers: keep };
 }
-
-// Buffers handed to the kernel by address must outlive the calls that use them: the
-// last plan's buffers stay referenced here (a local could be optimised away).
-let retained: Buffer[] = [];

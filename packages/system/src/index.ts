@@ -1,11 +1,9 @@
 export * from './constants.js';
 export { errnoName, errnoNumber } from './errno.js';
-export { SysError } from './sys-error.js';
-export type { SysErrorOptions } from './sys-error.js';
-export type { FileInfo, FileType, NamespaceFile, System } from './system.js';
-export { hostArch, syscallNumber } from './syscall-numbers.js';
-export type { Arch, SyscallName } from './syscall-numbers.js';
-export { IGNORE, PlanBuilder, ZERO_RESULT_ERRNO, ignoreErrno, imm } from './plan.js';
+export type { StepFailure } from './execute-plan.js';
+export { executePlan } from './execute-plan.js';
+export { linuxSystem } from './linux-system.js';
+export { makedev } from './makedev.js';
 export type {
   Arg,
   ArgFormat,
@@ -20,13 +18,15 @@ export type {
   Step,
   StepOptions,
 } from './plan.js';
-export * as steps from './plan-steps.js';
+export { IGNORE, ignoreErrno, imm, PlanBuilder, ZERO_RESULT_ERRNO } from './plan.js';
 export type { MountArgs } from './plan-steps.js';
-export { resolveInRoot } from './resolve-in-root.js';
-export type { ResolvedPath } from './resolve-in-root.js';
-export { makedev } from './makedev.js';
+export * as steps from './plan-steps.js';
 export { renderPlan, renderStep } from './render-plan.js';
+export type { ResolvedPath } from './resolve-in-root.js';
+export { resolveInRoot } from './resolve-in-root.js';
 export { deserializePlan, serializePlan } from './serialize-plan.js';
-export { executePlan } from './execute-plan.js';
-export type { StepFailure } from './execute-plan.js';
-export { linuxSystem } from './linux-system.js';
+export type { SysErrorOptions } from './sys-error.js';
+export { SysError } from './sys-error.js';
+export type { Arch, SyscallName } from './syscall-numbers.js';
+export { hostArch, syscallNumber } from './syscall-numbers.js';
+export type { FileInfo, FileType, NamespaceFile, System } from './system.js';

@@ -2,7 +2,7 @@
 // the label an error line will carry. Packages build their steps with these rather
 // than with raw `PlanBuilder.step` calls.
 import { AT_FDCWD, F_SETFD, LINUX_CAPABILITY_VERSION_3, SIG_SETMASK } from './constants.js';
-import { type ArgInput, type PlanBuilder, type SlotRef, type StepOptions, imm } from './plan.js';
+import { type ArgInput, imm, type PlanBuilder, type SlotRef, type StepOptions } from './plan.js';
 
 const cwd = imm(AT_FDCWD, 'fd');
 
@@ -104,7 +104,7 @@ export function prctl(b: PlanBuilder, option: number, arg: ArgInput, label: stri
 export function setgroups(b: PlanBuilder, gids: readonly number[], options: StepOptions = {}): number {
   const list = new Uint8Array(4 * gids.length);
   const view = new DataView(list.buffer);
-  gids.forEach((gid, i) => view.setUint32(4 * i, gid, true));
+  for (const [i, gid] of gids.entries()) view.setUint32(4 * i, gid, true);
   const data = gids.length > 0 ? b.bytes(list, `[${gids.join(', ')}]`) : null;
   return b.step('setgroups', [gids.length, data], { label: 'setgroups', ...options });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AT_FDCWD, CLONE, MNT_DETACH, MS, PR, SIGNALS } from './constants.js';
 import { makedev } from './makedev.js';
-import { PlanBuilder, imm, ignoreErrno } from './plan.js';
+import { ignoreErrno, imm, PlanBuilder } from './plan.js';
 import * as steps from './plan-steps.js';
 import { renderPlan } from './render-plan.js';
 import { deserializePlan, serializePlan } from './serialize-plan.js';

@@ -1,7 +1,7 @@
 // Prints a plan the way strace prints a process: one line a step, flags by name,
 // paths quoted, results as named slots. `nsinit plan` shows this, and plan tests
 // snapshot it.
-import { AT_FDCWD, CLONE, MNT_DETACH, MS, O, PR, SIGNALS, SIG_SETMASK } from './constants.js';
+import { AT_FDCWD, CLONE, MNT_DETACH, MS, O, PR, SIG_SETMASK, SIGNALS } from './constants.js';
 import { errnoName } from './errno.js';
 import type { Arg, ArgFormat, DataItem, ErrorPolicy, Plan, Step } from './plan.js';
 

@@ -1,2 +1,2 @@
-export { FakeSystem } from './fake-system.js';
 export type { FakeCall, FakeFile, FakeSystemOptions } from './fake-system.js';
+export { FakeSystem } from './fake-system.js';
