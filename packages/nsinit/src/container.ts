@@ -10,6 +10,7 @@ import { processStartTime, removeState, runningContainer, writeState } from './c
 import { ContainerRunningError, InitError } from './errors.js';
 import { buildInitPlan } from './init-plan.js';
 import { ERROR_RECORD_SIZE, INIT_FAILED_STEP } from './init-protocol.js';
+import { notYetApplied } from './not-yet-applied.js';
 import { spawnInit } from './spawn-init.js';
 
 export type StdioEntry = 'pipe' | 'inherit' | 'ignore' | number;
@@ -21,6 +22,8 @@ export interface StartOptions {
   readonly args: readonly string[];
   readonly stdio?: readonly [StdioEntry, StdioEntry, StdioEntry];
   readonly sys?: System;
+  /** Told about config sections this version accepts but does not apply yet. */
+  readonly onWarning?: (message: string) => void;
 }
 
 export interface ExitStatus {
@@ -44,6 +47,7 @@ export async function startContainer(options: StartOptions): Promise<RunningCont
   const running = runningContainer(options.dir);
   if (running) throw new ContainerRunningError(options.dir, running.pid);
   const plan = buildInitPlan(model, options.args, sys);
+  for (const note of notYetApplied(model)) options.onWarning?.(note);
   return launch(options.dir, model, plan, sys, options.stdio ?? ['inherit', 'inherit', 'inherit']);
 }
 

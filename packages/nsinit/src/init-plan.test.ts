@@ -79,3 +79,12 @@ describe('buildInitPlan', () => {
     );
   });
 });
+
+describe('buildInitPlan, what the node executor cannot do', () => {
+  it('refuses a user namespace and namespace paths, naming the field', () => {
+    const sys = fakeHost();
+    expect(() => buildInitPlan(model({ namespaces: { NEWNS: true, NEWUSER: true } }), ['true'], sys)).toThrow(
+      'namespaces.NEWUSER: needs the native executor (issue #3)',
+    );
+  });
+});

@@ -56,6 +56,14 @@ function validate(model: ContainerModel, args: readonly string[]): void {
       'required: lc sets up the root filesystem in a new mount namespace',
     );
   }
+  if (hasNamespace(model, 'user')) {
+    // unshare(CLONE_NEWUSER) fails with EINVAL in a threaded process such as the Node
+    // init; the native executor's single-threaded child can do it.
+    throw new ConfigurationError('namespaces.NEWUSER', 'needs the native executor (issue #3)');
+  }
+  if (model.namespaces.some((ns) => ns.path !== undefined)) {
+    throw new ConfigurationError('namespaces', 'joining an existing namespace by path is not supported yet');
+  }
   if (model.hostname !== undefined && !hasNamespace(model, 'uts')) {
     throw new ConfigurationError('hostname', 'needs the NEWUTS namespace (it would rename the host)');
   }

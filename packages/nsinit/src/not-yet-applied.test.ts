@@ -1,0 +1,25 @@
+import { parseContainerJson, toModel } from '@lc/config-types';
+import { describe, expect, it } from 'vitest';
+import { notYetApplied } from './not-yet-applied.js';
+
+describe('notYetApplied', () => {
+  it('names each accepted but unapplied section', () => {
+    const model = toModel(
+      parseContainerJson({
+        tty: true,
+        cgroups: { name: 'c', parent: 'lc' },
+        networks: [{ type: 'veth', address: '172.17.0.2/16', gateway: '172.17.0.1', context: { bridge: 'br0' } }],
+      }),
+      '/c',
+    );
+    expect(notYetApplied(model)).toEqual([
+      "cgroups: not applied yet (issue #4); the container runs in nsinit's cgroups",
+      'networks/routes: only loopback is set up yet (issue #5)',
+      "tty: not supported yet (issue #6); the container gets nsinit's stdio",
+    ]);
+  });
+
+  it('says nothing for a config it fully applies', () => {
+    expect(notYetApplied(toModel(parseContainerJson({ networks: [{ type: 'loopback' }] }), '/c'))).toEqual([]);
+  });
+});
