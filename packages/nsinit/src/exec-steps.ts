@@ -21,15 +21,17 @@ export function execSteps(b: PlanBuilder, args: readonly string[], env: readonly
   steps.closeRange(b, 3, CLOSE_RANGE_CLOEXEC);
 
   const command = args[0]!;
+  const argv = b.strings(args);
+  const envp = b.strings(env);
   const candidates = command.includes('/') ? [command] : searchPath(env).map((dir) => `${dir}/${command}`);
   candidates.forEach((path, i) => {
     const last = i === candidates.length - 1;
     if (last) {
       const label = candidates.length > 1 ? `exec ${command} (searched PATH)` : `exec ${command}`;
-      steps.execve(b, path, args, env, { label });
+      steps.execve(b, path, argv, envp, { label });
     } else {
       // Like execvp: a candidate that is missing or not executable moves on to the next.
-      steps.execve(b, path, args, env, { onError: { policy: 'jump', to: b.length + 1 } });
+      steps.execve(b, path, argv, envp, { onError: { policy: 'jump', to: b.length + 1 } });
     }
   });
 }

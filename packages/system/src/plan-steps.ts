@@ -2,7 +2,7 @@
 // the label an error line will carry. Packages build their steps with these rather
 // than with raw `PlanBuilder.step` calls.
 import { AT_FDCWD, F_SETFD, LINUX_CAPABILITY_VERSION_3, SIG_SETMASK } from './constants.js';
-import { type ArgInput, imm, type PlanBuilder, type SlotRef, type StepOptions } from './plan.js';
+import { type ArgInput, type DataRef, imm, type PlanBuilder, type SlotRef, type StepOptions } from './plan.js';
 
 const cwd = imm(AT_FDCWD, 'fd');
 
@@ -167,11 +167,12 @@ export function unblockAllSignals(b: PlanBuilder, options: StepOptions = {}): nu
 export function execve(
   b: PlanBuilder,
   path: string,
-  argv: readonly string[],
-  envp: readonly string[],
+  argv: readonly string[] | DataRef,
+  envp: readonly string[] | DataRef,
   options: StepOptions = {},
 ): number {
-  return b.step('execve', [path, b.strings(argv), b.strings(envp)], { label: `exec ${path}`, ...options });
+  const list = (value: readonly string[] | DataRef) => ('kind' in value ? value : b.strings(value));
+  return b.step('execve', [path, list(argv), list(envp)], { label: `exec ${path}`, ...options });
 }
 
 export function socket(b: PlanBuilder, domain: number, type: number, result: SlotRef, options: StepOptions = {}): number {

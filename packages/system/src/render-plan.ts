@@ -46,11 +46,27 @@ const NAMED_VALUES: Partial<Record<ArgFormat, ReadonlyMap<number, string>>> = {
 
 export function renderPlan(plan: Plan): string {
   const width = String(plan.steps.length - 1).length;
-  return plan.steps.map((step, i) => `${String(i).padStart(width)}  ${renderStep(plan, step)}`).join('\n');
+  // An argv or envp that several steps share (the execve of each PATH candidate) is
+  // printed in full once, then referred to.
+  const firstUse = new Map<number, number>();
+  return plan.steps
+    .map((step, i) => `${String(i).padStart(width)}  ${renderStep(plan, step, (data) => seenAt(firstUse, data, i))}`)
+    .join('\n');
 }
 
-export function renderStep(plan: Plan, step: Step): string {
-  const args = step.args.map((arg) => renderArg(plan, arg)).join(', ');
+function seenAt(firstUse: Map<number, number>, data: number, step: number): number | undefined {
+  const first = firstUse.get(data);
+  if (first === undefined) firstUse.set(data, step);
+  return first !== undefined && first !== step ? first : undefined;
+}
+
+export function renderStep(plan: Plan, step: Step, shownBefore: (data: number) => number | undefined = () => undefined): string {
+  const args = step.args
+    .map((arg) => {
+      const before = arg.kind === 'data' && plan.data[arg.index]?.kind === 'strings' ? shownBefore(arg.index) : undefined;
+      return before === undefined ? renderArg(plan, arg) : `/* as in step ${before} */`;
+    })
+    .join(', ');
   const result = step.result === undefined ? '' : ` = $${plan.slots[step.result]?.name ?? step.result}`;
   return `${step.syscall}(${args})${result}${renderPolicy(step.onError)}${step.zeroIsError ? '  [0 = error]' : ''}`;
 }
