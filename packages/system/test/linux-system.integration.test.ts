@@ -1,0 +1,62 @@
+// The real System on the real kernel: koffi bindings, errno, the executor.
+import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isRoot, needsRoot } from '@lc/vitest-config';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLONE, executePlan, linuxSystem, O, PlanBuilder, SysError, steps } from '../src/index.js';
+
+const sys = linuxSystem();
+const scratch = mkdtempSync(join(tmpdir(), 'lc-system-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('linuxSystem', () => {
+  it('makes close-on-exec pipes and closes them', () => {
+    const [read, write] = sys.pipe();
+    const flags = readFileSync(`/proc/self/fdinfo/${read}`, 'utf8');
+    expect(flags).toMatch(/flags:\s+0*2000000/); // O_CLOEXEC, octal
+    sys.close(read);
+    sys.close(write);
+    expect(() => sys.close(write)).toThrow(expect.objectContaining({ code: 'EBADF', syscall: 'close' }));
+  });
+
+  it('throws SysError with code, errno, syscall and path for file reads', () => {
+    let error: unknown;
+    try {
+      sys.readFile(join(scratch, 'missing'));
+    } catch (caught) {
+      error = caught;
+    }
+    expect(SysError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'ENOENT', errno: 2, syscall: 'open', path: join(scratch, 'missing') });
+  });
+
+  it('runs a plan against the real kernel and reports the failing step', () => {
+    const b = new PlanBuilder(sys.arch);
+    const fd = b.slot('fd');
+    steps.mkdir(b, join(scratch, 'd'), 0o700);
+    steps.openat(b, join(scratch, 'd/f'), O.WRONLY | O.CREAT | O.CLOEXEC, 0o600, fd);
+    steps.write(b, fd, 'written by a plan');
+    steps.close(b, fd);
+    steps.mkdir(b, join(scratch, 'd'), 0o700);
+    expect(executePlan(b.build(), sys, {})).toEqual({ step: 4, errno: 17 });
+    expect(readFileSync(join(scratch, 'd/f'), 'utf8')).toBe('written by a plan');
+  });
+
+  it.skipIf(!isRoot)(`unshares and restores a namespace on the main thread (${needsRoot})`, () => {
+    const saved = sys.openNamespace('self', 'uts');
+    const before = readlinkSync('/proc/self/ns/uts');
+    try {
+      sys.unshare(CLONE.NEWUTS);
+      const b = new PlanBuilder(sys.arch);
+      steps.sethostname(b, 'lc-unshared');
+      expect(executePlan(b.build(), sys, {})).toBeUndefined();
+      expect(hostname()).toBe('lc-unshared');
+    } finally {
+      sys.setns(saved, CLONE.NEWUTS);
+      sys.close(saved);
+    }
+    expect(hostname()).not.toBe('lc-unshared');
+    expect(readlinkSync('/proc/self/ns/uts')).toBe(before);
+  });
+});
