@@ -7,7 +7,7 @@
 // a mkdir of something that will already exist, or miss a symlink that will. So every
 // mount and every entry the plan creates is recorded here, and `view()` answers lstat
 // and readlink as the kernel will at that point of the plan.
-import { errnoNumber, type FileInfo, type FileType, SysError, type System } from '@lc/system';
+import { errnoNumber, type FileInfo, type FileType, type PathLookup, SysError, type System } from '@lc/system';
 
 type Event =
   /** `source` is the host directory shown at `at` (a bind), undefined for a new empty fs. */
@@ -46,23 +46,9 @@ export class PlannedTree {
     return found.target;
   }
 
-  /** A System whose lstat and readlink see the planned tree (for resolveInRoot). */
-  view(): System {
-    const sys = this.#sys;
-    return {
-      arch: sys.arch,
-      lstat: (path) => this.lstat(path),
-      readlink: (path) => this.readlink(path),
-      readFile: (path) => sys.readFile(path),
-      capLastCap: () => sys.capLastCap(),
-      pipe: () => sys.pipe(),
-      close: (fd) => sys.close(fd),
-      openNamespace: (pid, kind) => sys.openNamespace(pid, kind),
-      unshare: (flags) => sys.unshare(flags),
-      setns: (fd, nstype) => sys.setns(fd, nstype),
-      syscall: (name, nr, args) => sys.syscall(name, nr, args),
-      addressOf: (buffer) => sys.addressOf(buffer),
-    };
+  /** Lookups that see the planned tree (for resolveInRoot). */
+  view(): PathLookup {
+    return { lstat: (path) => this.lstat(path), readlink: (path) => this.readlink(path) };
   }
 
   // The newest event that decides `path`: an entry created at it, or a mount on it or

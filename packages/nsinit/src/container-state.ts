@@ -1,8 +1,10 @@
 // The container directory's record of a running container, as the 2014 nsinit kept
 // it: `pid` (the host pid of the container's PID 1) and `start` (field 22 of
 // /proc/<pid>/stat), so a recycled pid is never mistaken for the container.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { errnoNumber, LOCK_EX, LOCK_NB, SysError, type System } from '@lc/system';
+import { ContainerRunningError } from './errors.js';
 
 export interface RecordedContainer {
   readonly pid: number;
@@ -44,4 +46,30 @@ export function runningContainer(dir: string): RecordedContainer | undefined {
   }
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
   return processStartTime(pid) === start ? { pid, start } : undefined;
+}
+
+/**
+ * Takes the container directory for this process: an exclusive flock on the
+ * directory, held (close-on-exec, so never by the container) until the container
+ * has exited and its record is gone. Two starts in one directory cannot both win,
+ * and a crashed nsinit releases it with its death. Returns the release function.
+ */
+export function lockContainerDir(sys: System, dir: string): () => void {
+  const fd = openSync(dir, 'r');
+  try {
+    sys.flock(fd, LOCK_EX | LOCK_NB);
+  } catch (error) {
+    closeSync(fd);
+    if (SysError.isInstance(error) && error.errno === errnoNumber('EWOULDBLOCK')) {
+      throw new ContainerRunningError(dir, runningContainer(dir)?.pid);
+    }
+    throw error;
+  }
+  // A record left by an nsinit that died (its container died with it): stale.
+  if (!runningContainer(dir)) removeState(dir);
+  let held = true;
+  return () => {
+    if (held) closeSync(fd);
+    held = false;
+  };
 }

@@ -6,8 +6,8 @@ import { Socket } from 'node:net';
 import { constants } from 'node:os';
 import { type ContainerModel, loadContainerConfig } from '@lc/config-types';
 import { errnoName, linuxSystem, type Plan, type System } from '@lc/system';
-import { processStartTime, removeState, runningContainer, writeState } from './container-state.js';
-import { ContainerRunningError, InitError } from './errors.js';
+import { lockContainerDir, processStartTime, removeState, writeState } from './container-state.js';
+import { InitError } from './errors.js';
 import { buildInitPlan } from './init-plan.js';
 import { ERROR_RECORD_SIZE, INIT_FAILED_STEP } from './init-protocol.js';
 import { notYetApplied } from './not-yet-applied.js';
@@ -44,11 +44,15 @@ export interface RunningContainer {
 export async function startContainer(options: StartOptions): Promise<RunningContainer> {
   const sys = options.sys ?? linuxSystem();
   const { model } = await loadContainerConfig(options.dir);
-  const running = runningContainer(options.dir);
-  if (running) throw new ContainerRunningError(options.dir, running.pid);
   const plan = buildInitPlan(model, options.args, sys);
   for (const note of notYetApplied(model)) options.onWarning?.(note);
-  return launch(options.dir, model, plan, sys, options.stdio ?? ['inherit', 'inherit', 'inherit']);
+  const unlock = lockContainerDir(sys, options.dir);
+  try {
+    return await launch(options.dir, model, plan, sys, options.stdio ?? ['inherit', 'inherit', 'inherit'], unlock);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
 }
 
 async function launch(
@@ -57,11 +61,13 @@ async function launch(
   plan: Plan,
   sys: System,
   stdio: readonly StdioEntry[],
+  unlock: () => void,
 ): Promise<RunningContainer> {
   const { child, syncWrite, errorRead } = spawnInit(model, plan, sys, stdio);
   const exited = new Promise<ExitStatus>((resolve) => {
     child.once('exit', (code, signal) => {
       removeState(dir);
+      unlock();
       resolve({ exitCode: signal ? 128 + constants.signals[signal] : (code ?? 0), signal });
     });
   });

@@ -26,11 +26,12 @@ export class InitError extends LcError {
   }
 }
 
-/** A running container is already recorded in the container directory. */
+/** Another nsinit is starting or running a container in the container directory. */
 export class ContainerRunningError extends LcError {
-  readonly pid: number;
-  constructor(dir: string, pid: number) {
-    super('RUNNING', `${dir}: a container is already running there (pid ${pid}); joining it comes with issue #6`);
+  readonly pid: number | undefined;
+  constructor(dir: string, pid: number | undefined) {
+    const which = pid === undefined ? 'is starting' : `is already running there (pid ${pid})`;
+    super('RUNNING', `${dir}: a container ${which}; joining it comes with issue #6`);
     this.name = 'ContainerRunningError';
     this.pid = pid;
   }

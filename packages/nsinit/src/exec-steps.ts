@@ -27,7 +27,7 @@ export function execSteps(b: PlanBuilder, args: readonly string[], env: readonly
   candidates.forEach((path, i) => {
     const last = i === candidates.length - 1;
     if (last) {
-      const label = candidates.length > 1 ? `exec ${command} (searched PATH)` : `exec ${command}`;
+      const label = command.includes('/') ? `exec ${command}` : `exec ${command} (searched PATH)`;
       steps.execve(b, path, argv, envp, { label });
     } else {
       // Like execvp: a candidate that is missing or not executable moves on to the next.

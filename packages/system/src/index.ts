@@ -22,7 +22,7 @@ export { IGNORE, ignoreErrno, imm, PlanBuilder, ZERO_RESULT_ERRNO } from './plan
 export type { MountArgs } from './plan-steps.js';
 export * as steps from './plan-steps.js';
 export { renderPlan, renderStep } from './render-plan.js';
-export type { ResolvedPath } from './resolve-in-root.js';
+export type { PathLookup, ResolvedPath } from './resolve-in-root.js';
 export { resolveInRoot } from './resolve-in-root.js';
 export { deserializePlan, serializePlan } from './serialize-plan.js';
 export type { SysErrorOptions } from './sys-error.js';

@@ -10,6 +10,7 @@ const PROTOTYPES = {
   close: 'int close(int fd)',
   unshare: 'int unshare(int flags)',
   setns: 'int setns(int fd, int nstype)',
+  flock: 'int flock(int fd, int operation)',
 } as const;
 
 type Name = keyof typeof PROTOTYPES;

@@ -58,6 +58,10 @@ class LinuxSystem implements System {
     check('setns', libc('setns')(fd, nstype));
   }
 
+  flock(fd: number, operation: number): void {
+    check('flock', libc('flock')(fd, operation));
+  }
+
   syscall(name: string, nr: number, args: readonly bigint[]): bigint {
     const a = [0, 1, 2, 3, 4, 5].map((i) => args[i] ?? 0n);
     const result = libc('syscall')(nr, ...a);

@@ -19,7 +19,10 @@ export interface ResolvedPath {
   readonly type: 'file' | 'directory' | 'symlink' | 'char' | 'block' | 'fifo' | 'socket' | undefined;
 }
 
-export function resolveInRoot(sys: System, root: string, path: string): ResolvedPath {
+/** What resolution reads: a real System, or a view of a tree as a plan will leave it. */
+export type PathLookup = Pick<System, 'lstat' | 'readlink'>;
+
+export function resolveInRoot(sys: PathLookup, root: string, path: string): ResolvedPath {
   const base = root.replace(/\/+$/, '');
   const resolved: string[] = [];
   let pending = split(path);

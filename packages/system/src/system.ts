@@ -34,6 +34,8 @@ export interface System {
   /** unshare(2) on the calling (main) thread. */
   unshare(flags: number): void;
   setns(fd: number, nstype: number): void;
+  /** flock(2): LOCK_EX, LOCK_SH, LOCK_UN, with LOCK_NB. */
+  flock(fd: number, operation: number): void;
 
   /**
    * A raw system call: arguments are 64-bit values (pointers already resolved).

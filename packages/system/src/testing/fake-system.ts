@@ -111,6 +111,9 @@ export class FakeSystem implements System {
   setns(fd: number, nstype: number): void {
     this.#scripted('setns', [fd, nstype]);
   }
+  flock(fd: number, operation: number): void {
+    this.#scripted('flock', [fd, operation]);
+  }
   syscall(name: string, nr: number, args: readonly bigint[]): bigint {
     return this.#scripted('syscall', [name, nr, args]);
   }

@@ -1,0 +1,187 @@
+// The nsinit binary on a real kernel: exit codes, error lines, signals, the pid
+// record and parent death, seen the way a user or a supervisor sees them.
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isRoot, needsRoot } from '@lc/vitest-config';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  expectNoLeaks,
+  type HostSnapshot,
+  hostSnapshot,
+  isAlive,
+  makeContainerDir,
+  removeAllContainerDirs,
+  removeContainerDir,
+  runCli,
+  type StartedCli,
+  startCli,
+  startTimeOf,
+  updateConfig,
+  waitForOutput,
+  waitUntil,
+} from '../../../packages/nsinit/test/harness.js';
+
+const RUNTIME_ERROR = 125;
+
+/** What a fresh container directory holds: anything else was created by nsinit. */
+const PRISTINE = ['container.json', 'rootfs'];
+
+/** Asserts nsinit failed by itself: exit 125 and exactly one line on stderr. */
+function expectRuntimeError(result: { code: number | null; stdout: string; stderr: string }, line: string | RegExp): void {
+  expect(result.code, result.stderr).toBe(RUNTIME_ERROR);
+  const lines = result.stderr.split('\n');
+  expect(lines, 'one line and its newline').toHaveLength(2);
+  expect(lines[1]).toBe('');
+  if (typeof line === 'string') expect(lines[0]).toBe(line);
+  else expect(lines[0]).toMatch(line);
+  expect(result.stdout).toBe('');
+}
+
+describe.skipIf(!isRoot)(`nsinit exec on a real kernel (${needsRoot})`, () => {
+  let before: HostSnapshot;
+  let dir: string;
+  const running: StartedCli[] = [];
+
+  function start(args: readonly string[]): StartedCli {
+    const cli = startCli(dir, args);
+    running.push(cli);
+    return cli;
+  }
+
+  beforeEach(async () => {
+    before = hostSnapshot();
+    dir = await makeContainerDir();
+  });
+
+  afterEach(async () => {
+    // A failed assertion may leave an nsinit running: end it (its container follows).
+    for (const cli of running.splice(0)) {
+      if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
+      await cli.result;
+    }
+    expectNoLeaks(before, dir);
+    await removeContainerDir(dir);
+  });
+
+  afterAll(removeAllContainerDirs);
+
+  it('runs the command as PID 1 with the caller stdio and its exit code', async () => {
+    const result = await runCli(dir, ['exec', 'sh', '-c', 'echo $$; hostname; read line; echo "got $line"; echo oops >&2; exit 3'], {
+      input: 'from stdin\n',
+    });
+    expect(result).toEqual({ code: 3, signal: null, stdout: '1\nlc\ngot from stdin\n', stderr: 'oops\n' });
+  });
+
+  it('passes options of the container command through untouched', async () => {
+    const result = await runCli(dir, ['exec', '--', 'ls', '-d', '--', '/proc']);
+    expect(result).toMatchObject({ code: 0, stdout: '/proc\n' });
+  });
+
+  it('takes the container directory from $data_path', async () => {
+    const result = await runCli(undefined, ['exec', 'hostname'], { env: { data_path: dir } });
+    expect(result).toMatchObject({ code: 0, stdout: 'lc\n', stderr: '' });
+  });
+
+  it('exits 128 + N when signal N ends the container', async () => {
+    const cli = start(['exec', 'sh', '-c', 'echo ready; exec sleep 1000']);
+    await waitForOutput(cli.child.stdout!, 'ready');
+    const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
+    // From outside, as a supervisor would; PID 1 ignores it from inside its namespace.
+    process.kill(pid, 'SIGKILL');
+    expect((await cli.result).code).toBe(128 + 9);
+  });
+
+  it('forwards SIGTERM to the container', async () => {
+    const cli = start(['exec', 'sh', '-c', 'trap "exit 42" TERM; echo ready; while :; do sleep 0.1; done']);
+    await waitForOutput(cli.child.stdout!, 'ready');
+    cli.child.kill('SIGTERM');
+    expect(await cli.result).toMatchObject({ code: 42, signal: null, stderr: '' });
+  });
+
+  it('records pid and start while the container runs and removes them at exit', async () => {
+    const cli = start(['exec', 'sh', '-c', 'echo ready; read line; exit 0']);
+    await waitForOutput(cli.child.stdout!, 'ready');
+    const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
+    expect(pid).toBeGreaterThan(1);
+    expect(readFileSync(join(dir, 'start'), 'utf8')).toBe(startTimeOf(pid));
+    // The recorded process is the container's sh, a child of this nsinit.
+    expect(readFileSync(`/proc/${pid}/stat`, 'utf8')).toMatch(new RegExp(`^${pid} \\(sh\\) \\S+ ${cli.child.pid} `));
+    // A second nsinit in the same directory refuses, and leaves the record alone.
+    const second = await runCli(dir, ['exec', 'true']);
+    expectRuntimeError(second, /a container is already running there \(pid \d+\)/);
+    expect(readFileSync(join(dir, 'pid'), 'utf8')).toBe(String(pid));
+    cli.child.stdin!.end('go\n');
+    expect((await cli.result).code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(PRISTINE);
+  });
+
+  it('kills the container when nsinit itself is killed', async () => {
+    const cli = start(['exec', 'sh', '-c', 'echo ready; exec sleep 1000']);
+    await waitForOutput(cli.child.stdout!, 'ready');
+    const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
+    expect(isAlive(pid)).toBe(true);
+    cli.child.kill('SIGKILL');
+    expect(await cli.result).toMatchObject({ code: null, signal: 'SIGKILL' });
+    // The parent-death signal (SIGKILL) ends PID 1 and with it the namespace; it was
+    // reparented, so nothing of ours reaps it: poll with a deadline.
+    await waitUntil(() => !isAlive(pid), 5000, `container pid ${pid} to die`);
+    // Nobody was left to remove the record: a stale one stays (runningContainer
+    // reads it as none, since the pid is gone). Remove it for the leak check.
+    expect(readdirSync(dir).sort()).toEqual(['container.json', 'pid', 'rootfs', 'start']);
+    rmSync(join(dir, 'pid'));
+    rmSync(join(dir, 'start'));
+  });
+
+  it('starts again over a stale record', async () => {
+    writeFileSync(join(dir, 'pid'), '999999');
+    writeFileSync(join(dir, 'start'), '1');
+    const result = await runCli(dir, ['exec', 'true']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(readdirSync(dir).sort()).toEqual(PRISTINE);
+  });
+
+  it('finds the program in the container PATH, and fails in one line for an unknown one', async () => {
+    expect(await runCli(dir, ['exec', 'id', '-u'])).toMatchObject({ code: 0, stdout: '0\n' });
+    expectRuntimeError(await runCli(dir, ['exec', 'nosuchcmd']), 'nsinit: exec nosuchcmd (searched PATH): ENOENT');
+    expect(readdirSync(dir).sort()).toEqual(PRISTINE);
+  });
+
+  it('fails in one line naming chdir for a missing working directory', async () => {
+    await updateConfig(dir, { working_dir: '/nope' });
+    expectRuntimeError(await runCli(dir, ['exec', 'true']), 'nsinit: chdir /nope: ENOENT');
+    expect(readdirSync(dir).sort()).toEqual(PRISTINE);
+  });
+
+  it.each([
+    ['malformed JSON', '{"hostname": ', /^nsinit: .*container\.json:\d+:\d+: unexpected end of JSON input$/],
+    [
+      'an unknown namespace',
+      '{"namespaces": {"NEWNS": true, "NEWFOO": true}}',
+      /^nsinit: .*container\.json: namespaces\.NEWFOO: unknown namespace/,
+    ],
+    ['an unknown capability', '{"capabilities": ["FLY"]}', /^nsinit: .*container\.json: capabilities\[0\]: unknown capability "FLY"$/],
+  ])('rejects %s in one line and creates nothing', async (_, text, line) => {
+    writeFileSync(join(dir, 'container.json'), text);
+    expectRuntimeError(await runCli(dir, ['exec', 'true']), line);
+    expect(readdirSync(dir).sort()).toEqual(PRISTINE);
+  });
+
+  it('fails in one line without a container.json', async () => {
+    rmSync(join(dir, 'container.json'));
+    expectRuntimeError(await runCli(dir, ['exec', 'true']), /^nsinit: .*container\.json: no such file/);
+    expect(readdirSync(dir)).toEqual(['rootfs']);
+  });
+
+  it('prints the plan without creating anything', async () => {
+    const result = await runCli(dir, ['plan', 'sh', '-c', 'echo hi']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('pivot_root(".", ".")');
+    expect(result.stdout).toContain(`mount("proc", "${join(dir, 'rootfs', 'proc')}", "proc"`);
+    // execvp's search: one execve per PATH entry, each falling through to the next.
+    expect(result.stdout).toContain('execve("/usr/local/sbin/sh", ["sh", "-c", "echo hi"]');
+    expect(result.stdout).toContain('execve("/usr/bin/sh"');
+    expect(readdirSync(dir).sort()).toEqual(PRISTINE);
+    // The plan's mkdirat targets (/dev/pts...) live in the tmpfs /dev: none on the host.
+    expect(existsSync(join(dir, 'rootfs', 'dev', 'pts'))).toBe(false);
+  });
+});
