@@ -1,9 +1,9 @@
 // Starting a container from its directory and following it to its exit: the whole
 // life cycle `nsinit exec` drives.
-import type { ChildProcess } from 'node:child_process';
 import { writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { constants } from 'node:os';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { type ContainerModel, loadContainerConfig } from '@lc/config-types';
 import { errnoName, linuxSystem, type Plan, type System } from '@lc/system';
 import { lockContainerDir, processStartTime, removeState, writeState } from './container-state.js';
@@ -35,7 +35,15 @@ export interface ExitStatus {
 export interface RunningContainer {
   readonly pid: number;
   readonly model: ContainerModel;
-  readonly child: ChildProcess;
+  /** The container's stdin when it is 'pipe', else null. */
+  readonly stdin: Writable | null;
+  /**
+   * The container's output when it is 'pipe', else null. Buffered from the start
+   * (with backpressure): output of a container that exits before anyone reads it
+   * is kept, where a bare ChildProcess stream would be drained and lost at exit.
+   */
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
   /** Resolves when PID 1 has exited and the container's record is removed. */
   readonly exited: Promise<ExitStatus>;
   kill(signal?: NodeJS.Signals | number): boolean;
@@ -64,6 +72,10 @@ async function launch(
   unlock: () => void,
 ): Promise<RunningContainer> {
   const { child, syncWrite, errorRead } = spawnInit(model, plan, sys, stdio);
+  // Node drains (resumes) a child's unread stdio when it exits: hold the output in
+  // streams of our own from the first moment.
+  const output = child.stdout ? child.stdout.pipe(new PassThrough()) : null;
+  const errors = child.stderr ? child.stderr.pipe(new PassThrough()) : null;
   const exited = new Promise<ExitStatus>((resolve) => {
     child.once('exit', (code, signal) => {
       removeState(dir);
@@ -94,7 +106,9 @@ async function launch(
   return {
     pid: child.pid!,
     model,
-    child,
+    stdin: child.stdin,
+    stdout: output,
+    stderr: errors,
     exited,
     kill: (signal = 'SIGTERM') => child.kill(signal),
   };

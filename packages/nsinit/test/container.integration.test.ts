@@ -52,8 +52,8 @@ async function start(dir: string, args: string[], stdio: [StdioEntry, StdioEntry
 /** Runs `args` in the container of `dir` to its exit, collecting its output. */
 async function run(dir: string, args: string[]): Promise<Output> {
   const container = await start(dir, args);
-  const stdout = collect(container.child.stdout);
-  const stderr = collect(container.child.stderr);
+  const stdout = collect(container.stdout);
+  const stderr = collect(container.stderr);
   const status = await container.exited;
   return { ...status, stdout: await stdout, stderr: await stderr };
 }
@@ -406,7 +406,7 @@ describe.skipIf(!isRoot)(`startContainer on a real kernel (${needsRoot})`, () =>
   it('shares what it does not unshare: the host network and pid namespaces', async () => {
     await updateConfig(dir, { namespaces: { NEWNS: true, NEWUTS: true } });
     const container = await start(dir, ['sh', '-c', 'echo $$; ls /sys/class/net; hostname']);
-    const out = await collect(container.child.stdout);
+    const out = await collect(container.stdout);
     expect(await container.exited).toEqual({ exitCode: 0, signal: null });
     const [pid, ...rest] = out.trim().split('\n');
     expect(Number(pid)).toBe(container.pid);
@@ -429,7 +429,7 @@ describe.skipIf(!isRoot)(`startContainer on a real kernel (${needsRoot})`, () =>
 
   it('reports a container killed by a signal as 128 + N', async () => {
     const container = await start(dir, ['sh', '-c', 'echo ready; exec sleep 1000']);
-    await waitForOutput(container.child.stdout!, 'ready');
+    await waitForOutput(container.stdout!, 'ready');
     expect(container.kill('SIGKILL')).toBe(true);
     expect(await container.exited).toEqual({ exitCode: 137, signal: 'SIGKILL' });
   });
@@ -437,8 +437,8 @@ describe.skipIf(!isRoot)(`startContainer on a real kernel (${needsRoot})`, () =>
   it('records pid and start while the container runs, and removes them at exit', async () => {
     const container = await start(dir, ['cat'], ['pipe', 'pipe', 'pipe']);
     // cat echoes a line only once it runs: the container is set up by then.
-    container.child.stdin!.write('ready\n');
-    await waitForOutput(container.child.stdout!, 'ready');
+    container.stdin!.write('ready\n');
+    await waitForOutput(container.stdout!, 'ready');
     expect(readFileSync(join(dir, 'pid'), 'utf8').trim()).toBe(String(container.pid));
     expect(readFileSync(join(dir, 'start'), 'utf8').trim()).toBe(startTimeOf(container.pid));
     expect(readFileSync(`/proc/${container.pid}/comm`, 'utf8').trim()).toBe('cat');
@@ -450,9 +450,17 @@ describe.skipIf(!isRoot)(`startContainer on a real kernel (${needsRoot})`, () =>
     await expect(startContainer({ dir, args: ['true'], stdio: ['ignore', 'ignore', 'ignore'] })).rejects.toBeInstanceOf(
       ContainerRunningError,
     );
-    container.child.stdin!.end();
+    container.stdin!.end();
     expect(await container.exited).toEqual({ exitCode: 0, signal: null });
     expect(readdirSync(dir).sort()).toEqual(['container.json', 'rootfs']);
+  });
+
+  it('keeps the output of a container that exited before it was read', async () => {
+    const container = await start(dir, ['sh', '-c', 'echo early; echo late >&2']);
+    // Node drains unread child stdio at exit; the container's streams must not lose it.
+    await container.exited;
+    expect(await collect(container.stdout)).toBe('early\n');
+    expect(await collect(container.stderr)).toBe('late\n');
   });
 
   it('lets only one of concurrent starts in one directory run', async () => {
@@ -466,14 +474,14 @@ describe.skipIf(!isRoot)(`startContainer on a real kernel (${needsRoot})`, () =>
     for (const reason of refused) expect(reason).toBeInstanceOf(ContainerRunningError);
     const [container] = started;
     expect(readFileSync(join(dir, 'pid'), 'utf8').trim()).toBe(String(container!.pid));
-    container!.child.stdin!.end('\n');
+    container!.stdin!.end('\n');
     await container!.exited;
     expect(readdirSync(dir).sort()).toEqual(['container.json', 'rootfs']);
   });
 
   it('removes pid and start when the container is killed', async () => {
     const container = await start(dir, ['sh', '-c', 'echo ready; exec sleep 1000']);
-    await waitForOutput(container.child.stdout!, 'ready');
+    await waitForOutput(container.stdout!, 'ready');
     expect(existsSync(join(dir, 'pid'))).toBe(true);
     container.kill('SIGKILL');
     await container.exited;
