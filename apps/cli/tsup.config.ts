@@ -1,10 +1,5 @@
+import { lcTsupConfig } from '@lc/tsup-config';
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  entry: ['src/main.ts'],
-  format: ['esm'],
-  clean: true,
-  target: 'node20',
-  sourcemap: true,
-  banner: { js: '#!/usr/bin/env node' },
-});
+// The bin: no declarations, a shebang.
+export default defineConfig({ ...lcTsupConfig({ entry: ['src/main.ts'] }), dts: false, banner: { js: '#!/usr/bin/env node' } });

@@ -1,11 +1,4 @@
-import { defineConfig } from 'tsup';
+import { lcTsupConfig } from '@lc/tsup-config';
 
-export default defineConfig({
-  // init-main is the Node init: its own entry, started by path, never imported.
-  entry: ['src/index.ts', 'src/init-main.ts'],
-  format: ['esm'],
-  dts: { entry: ['src/index.ts'] },
-  clean: true,
-  target: 'node20',
-  sourcemap: true,
-});
+// init-main is the Node init: its own entry, started by path, never imported.
+export default lcTsupConfig({ entry: ['src/index.ts', 'src/init-main.ts'], dtsEntry: ['src/index.ts'] });

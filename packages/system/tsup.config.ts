@@ -1,10 +1,3 @@
-import { defineConfig } from 'tsup';
+import { lcTsupConfig } from '@lc/tsup-config';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/testing/index.ts'],
-  format: ['esm'],
-  dts: true,
-  clean: true,
-  target: 'node20',
-  sourcemap: true,
-});
+export default lcTsupConfig({ entry: ['src/index.ts', 'src/testing/index.ts'] });

@@ -1,27 +1,16 @@
 // Shared by the tests: a minimal model, a rootfs tree for FakeSystem, and a rendering
 // of the plan that shows each step's label beside the strace-like line.
 import type { ContainerModel } from '@lc/config-types';
+import { testModel as baseTestModel, type ModelOverrides } from '@lc/config-types/testing';
 import { PlanBuilder, renderPlan } from '@lc/system';
 import { type FakeFile, FakeSystem } from '@lc/system/testing';
 
-export function testModel(overrides: Partial<ContainerModel> = {}): ContainerModel {
-  return {
-    rootfs: '/r',
-    readonlyRootfs: false,
-    noPivotRoot: false,
+/** The model of a container with all five 2014 namespaces at rootfs /r. */
+export function testModel(overrides: ModelOverrides = {}): ContainerModel {
+  return baseTestModel({
     namespaces: [{ kind: 'mount' }, { kind: 'uts' }, { kind: 'ipc' }, { kind: 'pid' }, { kind: 'network' }],
-    process: { user: '', cwd: '/', env: [], terminal: false, capabilities: [], noNewPrivileges: false },
-    mounts: [],
-    devices: [],
-    readonlyPaths: [],
-    maskedPaths: [],
-    uidMappings: [],
-    gidMappings: [],
-    networks: [],
-    routes: [],
-    labels: {},
     ...overrides,
-  };
+  });
 }
 
 /** A rootfs at /r with the usual directories, plus host files the tests bind. */

@@ -1,9 +1,9 @@
 import type { Capability } from '@lc/config-types';
+import { testModel } from '@lc/config-types/testing';
 import { PlanBuilder, renderPlan } from '@lc/system';
 import { FakeSystem } from '@lc/system/testing';
 import { describe, expect, it } from 'vitest';
 import { credentialSteps } from './credentials.js';
-import { testModel } from './test-model.js';
 import type { ResolvedUser } from './user.js';
 
 const alice: ResolvedUser = { uid: 1000, gid: 1000, additionalGids: [10, 29], home: '/home/alice', name: 'alice' };

@@ -1,7 +1,7 @@
+import { testModel } from '@lc/config-types/testing';
 import { PlanBuilder, renderPlan } from '@lc/system';
 import { describe, expect, it } from 'vitest';
 import { labelSteps } from './labels.js';
-import { testModel } from './test-model.js';
 
 describe('labelSteps', () => {
   it('writes the AppArmor profile and the SELinux label for exec', () => {

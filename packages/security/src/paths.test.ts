@@ -1,7 +1,7 @@
+import { testModel } from '@lc/config-types/testing';
 import { PlanBuilder, renderPlan } from '@lc/system';
 import { describe, expect, it } from 'vitest';
 import { pathSteps } from './paths.js';
-import { testModel } from './test-model.js';
 
 describe('pathSteps', () => {
   it('makes the 2014 restrictions: read-only /proc paths and /sys, /dev/null over /proc/kcore', () => {

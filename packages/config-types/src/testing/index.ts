@@ -1,8 +1,11 @@
-// A minimal ContainerModel for tests.
-import type { ContainerModel } from '@lc/config-types';
+// Test helpers for packages that consume the model: a minimal valid ContainerModel.
+import type { ContainerModel } from '../model.js';
 
-type ModelOverrides = Partial<Omit<ContainerModel, 'process'>> & { process?: Partial<ContainerModel['process']> };
+export type ModelOverrides = Partial<Omit<ContainerModel, 'process'>> & {
+  process?: Partial<ContainerModel['process']>;
+};
 
+/** A container at rootfs /r with only a mount namespace, root user, nothing else. */
 export function testModel(overrides: ModelOverrides = {}): ContainerModel {
   const { process, ...rest } = overrides;
   return {
