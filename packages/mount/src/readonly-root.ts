@@ -1,5 +1,5 @@
 import type { ContainerModel } from '@lc/config-types';
-import { MS, type PlanBuilder, steps } from '@lc/system';
+import { MS, type PlanBuilder, type System, steps } from '@lc/system';
 
 /**
  * readonly_fs: remount the container's / read-only, after pivot_root and after every
@@ -7,7 +7,10 @@ import { MS, type PlanBuilder, steps } from '@lc/system';
  * / is the rootfs self-bind, so this is a bind remount: it changes that mount only,
  * leaving /proc, /dev, /sys and the config's mounts as they are.
  */
-export function readonlyRootSteps(b: PlanBuilder, model: ContainerModel): void {
+export function readonlyRootSteps(b: PlanBuilder, model: ContainerModel, sys: System): void {
   if (!model.readonlyRootfs) return;
-  steps.mount(b, { source: null, target: '/', flags: MS.BIND | MS.REMOUNT | MS.RDONLY }, { label: 'remount / read-only' });
+  // The rootfs bind carries the flags of the host mount that holds the rootfs; the
+  // remount repeats them, or it would clear nosuid/nodev/noexec.
+  const flags = MS.BIND | MS.REMOUNT | MS.RDONLY | sys.mountFlags(model.rootfs);
+  steps.mount(b, { source: null, target: '/', flags }, { label: 'remount / read-only' });
 }

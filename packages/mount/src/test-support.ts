@@ -14,8 +14,12 @@ export function testModel(overrides: ModelOverrides = {}): ContainerModel {
 }
 
 /** A rootfs at /r with the usual directories, plus host files the tests bind. */
-export function testSystem(extra: Readonly<Record<string, FakeFile | string>> = {}): FakeSystem {
+export function testSystem(
+  extra: Readonly<Record<string, FakeFile | string>> = {},
+  mountFlags: Readonly<Record<string, number>> = {},
+): FakeSystem {
   return new FakeSystem({
+    mountFlags,
     files: {
       '/r/proc': { type: 'directory' },
       '/r/sys': { type: 'directory' },

@@ -44,6 +44,13 @@ describe('userMountSteps', () => {
     `);
   });
 
+  it("repeats the source mount's nosuid and nodev on the read-only remount", () => {
+    const b = builder();
+    const sys = testSystem(HOST, { '/srv/data': 0x2 | 0x4 });
+    userMountSteps(b, testModel({ mounts: [bind('/tmp', { readonly: true })] }), sys, new PlannedTree(sys));
+    expect(show(b)).toContain('mount(NULL, "/r/tmp", NULL, MS_RDONLY|MS_NOSUID|MS_NODEV|MS_REMOUNT|MS_BIND, NULL)');
+  });
+
   it('makes a private bind recursively private', () => {
     expect(plan([bind('/tmp', { private: true })])).toMatchInlineSnapshot(`
       "

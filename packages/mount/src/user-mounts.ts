@@ -29,7 +29,9 @@ function bindSteps(b: PlanBuilder, model: ContainerModel, sys: System, tree: Pla
     // runc; a recursive read-only needs mount_setattr(AT_RECURSIVE) (Linux 5.12).
     steps.mount(
       b,
-      { source: null, target: hostPath, flags: MS.BIND | MS.REMOUNT | MS.RDONLY },
+      // The source mount's nosuid/nodev/noexec/atime flags are repeated: a bind remount
+      // without them would clear them.
+      { source: null, target: hostPath, flags: MS.BIND | MS.REMOUNT | MS.RDONLY | sys.mountFlags(source.path) },
       { label: `remount ${hostPath} read-only` },
     );
   }

@@ -37,7 +37,7 @@ export function buildInitPlan(
   if (hasNamespace(model, 'network')) loopbackSteps(b);
   pivotSteps(b, model);
   pathSteps(b, model);
-  readonlyRootSteps(b, model);
+  readonlyRootSteps(b, model, sys);
   steps.umask(b, 0o022);
 
   credentialSteps(b, model, user, sys);

@@ -11,6 +11,7 @@ const PROTOTYPES = {
   unshare: 'int unshare(int flags)',
   setns: 'int setns(int fd, int nstype)',
   flock: 'int flock(int fd, int operation)',
+  statvfs: 'int statvfs(const char *path, void *buf)',
 } as const;
 
 type Name = keyof typeof PROTOTYPES;
