@@ -1,3 +1,3 @@
 import { lcTsupConfig } from '@lc/tsup-config';
 
-export default lcTsupConfig({ entry: ['src/index.ts', 'src/testing/index.ts'] });
+export default lcTsupConfig({ entry: ['src/index.ts', 'src/capability-names.ts', 'src/testing/index.ts'] });

@@ -4,7 +4,7 @@
 // lost. Values are checked here; from-container-json.ts converts them into the model.
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { CAPABILITY_NAMES } from './model.js';
+import { CAPABILITY_NAMES } from './capability-names.js';
 
 /** Namespace names as container.json spells them (the Go CLONE_NEW* names). */
 export const JSON_NAMESPACE_NAMES = ['NEWNS', 'NEWUTS', 'NEWIPC', 'NEWPID', 'NEWNET', 'NEWUSER'] as const;

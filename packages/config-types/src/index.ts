@@ -1,6 +1,7 @@
 // @lc/config-types: the container config formats lc reads, and the internal model every
 // other package consumes. Depends on zod only.
 
+export { CAPABILITY_NAMES } from './capability-names.js';
 export type { ConfigErrorOptions } from './config-error.js';
 export { ConfigError } from './config-error.js';
 export type {
@@ -39,7 +40,6 @@ export type { LcErrorOptions } from './lc-error.js';
 export { LcError } from './lc-error.js';
 export type { LoadContainerConfigOptions, LoadedContainerConfig } from './load-config.js';
 export { loadContainerConfig } from './load-config.js';
-
 export type {
   Capability,
   Cgroup,
@@ -54,7 +54,6 @@ export type {
   Route,
 } from './model.js';
 export {
-  CAPABILITY_NAMES,
   capabilitySchema,
   cgroupSchema,
   containerModelSchema,

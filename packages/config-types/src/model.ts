@@ -5,6 +5,7 @@
 // masked and read-only paths, rlimits. Paths in the model are absolute; the rootfs is
 // a host path, every other path is inside the container.
 import { z } from 'zod';
+import { CAPABILITY_NAMES } from './capability-names.js';
 
 export const NAMESPACE_KINDS = ['mount', 'uts', 'ipc', 'pid', 'network', 'user'] as const;
 export const namespaceKindSchema = z.enum(NAMESPACE_KINDS);
@@ -17,50 +18,6 @@ export const namespaceSchema = z.object({
 });
 export type Namespace = z.infer<typeof namespaceSchema>;
 
-/** Capability names without the CAP_ prefix, upper case ("MKNOD", "NET_ADMIN"). */
-export const CAPABILITY_NAMES = [
-  'CHOWN',
-  'DAC_OVERRIDE',
-  'DAC_READ_SEARCH',
-  'FOWNER',
-  'FSETID',
-  'KILL',
-  'SETGID',
-  'SETUID',
-  'SETPCAP',
-  'LINUX_IMMUTABLE',
-  'NET_BIND_SERVICE',
-  'NET_BROADCAST',
-  'NET_ADMIN',
-  'NET_RAW',
-  'IPC_LOCK',
-  'IPC_OWNER',
-  'SYS_MODULE',
-  'SYS_RAWIO',
-  'SYS_CHROOT',
-  'SYS_PTRACE',
-  'SYS_PACCT',
-  'SYS_ADMIN',
-  'SYS_BOOT',
-  'SYS_NICE',
-  'SYS_RESOURCE',
-  'SYS_TIME',
-  'SYS_TTY_CONFIG',
-  'MKNOD',
-  'LEASE',
-  'AUDIT_WRITE',
-  'AUDIT_CONTROL',
-  'SETFCAP',
-  'MAC_OVERRIDE',
-  'MAC_ADMIN',
-  'SYSLOG',
-  'WAKE_ALARM',
-  'BLOCK_SUSPEND',
-  'AUDIT_READ',
-  'PERFMON',
-  'BPF',
-  'CHECKPOINT_RESTORE',
-] as const;
 /** The index of a name in CAPABILITY_NAMES is its capability number. */
 export const capabilitySchema = z.enum(CAPABILITY_NAMES);
 export type Capability = z.infer<typeof capabilitySchema>;

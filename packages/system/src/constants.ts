@@ -1,3 +1,5 @@
+import { CAPABILITY_NAMES, type CapabilityName } from '@lc/config-types/capabilities';
+
 // Kernel constants used by plans and by the parent. Values from the Linux UAPI
 // headers; the same on x86-64 and aarch64 unless noted.
 
@@ -129,3 +131,8 @@ export const LOCK_SH = 1;
 export const LOCK_EX = 2;
 export const LOCK_NB = 4;
 export const LOCK_UN = 8;
+
+/** Capability numbers by name (CAP.SYS_ADMIN = 21): a name's index in CAPABILITY_NAMES. */
+export const CAP = Object.fromEntries(CAPABILITY_NAMES.map((name, number) => [name, number])) as Readonly<
+  Record<CapabilityName, number>
+>;

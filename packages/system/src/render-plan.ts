@@ -1,20 +1,10 @@
 // Prints a plan the way strace prints a process: one line a step, flags by name,
 // paths quoted, results as named slots. `nsinit plan` shows this, and plan tests
 // snapshot it.
+import { CAPABILITY_NAMES } from '@lc/config-types/capabilities';
 import { AT_FDCWD, CLONE, MNT_DETACH, MS, O, PR, SIG_SETMASK, SIGNALS } from './constants.js';
 import { errnoName } from './errno.js';
 import type { Arg, ArgFormat, DataItem, ErrorPolicy, Plan, Step } from './plan.js';
-
-// CAPABILITY names by number, kept here to render prctl/capset arguments without a
-// dependency on @lc/config-types (which is below us only in the type sense).
-const CAPABILITIES = [
-  'CHOWN', 'DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP',
-  'LINUX_IMMUTABLE', 'NET_BIND_SERVICE', 'NET_BROADCAST', 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'IPC_OWNER',
-  'SYS_MODULE', 'SYS_RAWIO', 'SYS_CHROOT', 'SYS_PTRACE', 'SYS_PACCT', 'SYS_ADMIN', 'SYS_BOOT', 'SYS_NICE',
-  'SYS_RESOURCE', 'SYS_TIME', 'SYS_TTY_CONFIG', 'MKNOD', 'LEASE', 'AUDIT_WRITE', 'AUDIT_CONTROL', 'SETFCAP',
-  'MAC_OVERRIDE', 'MAC_ADMIN', 'SYSLOG', 'WAKE_ALARM', 'BLOCK_SUSPEND', 'AUDIT_READ', 'PERFMON', 'BPF',
-  'CHECKPOINT_RESTORE',
-];
 
 const FLAG_TABLES: Partial<Record<ArgFormat, Readonly<Record<string, number>>>> = {
   'mount-flags': prefixed('MS_', MS),
@@ -34,7 +24,7 @@ const NAMED_VALUES: Partial<Record<ArgFormat, ReadonlyMap<number, string>>> = {
     [2, 'F_SETFD'],
   ]),
   'sigmask-how': new Map([[SIG_SETMASK, 'SIG_SETMASK']]),
-  capability: new Map(CAPABILITIES.map((name, i) => [i, `CAP_${name}`])),
+  capability: new Map(CAPABILITY_NAMES.map((name, i) => [i, `CAP_${name}`])),
   ioctl: new Map([[0x8914, 'SIOCSIFFLAGS']]),
   'address-family': new Map([
     [1, 'AF_UNIX'],
