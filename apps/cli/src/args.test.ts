@@ -15,6 +15,13 @@ describe('parseArgs', () => {
     expect(parseArgs(['exec', '--', 'ls', '-l'], {}, '/').rest).toEqual(['ls', '-l']);
   });
 
+  it('takes --executor native or node', () => {
+    expect(parseArgs(['--executor', 'node', 'exec', 'sh'], {}, '/').executor).toBe('node');
+    expect(parseArgs(['--executor=native', 'exec', 'sh'], {}, '/').executor).toBe('native');
+    expect(parseArgs(['exec', 'sh'], {}, '/').executor).toBeUndefined();
+    expect(() => parseArgs(['--executor', 'rust', 'exec'], {}, '/')).toThrow('--executor: expected native or node, got rust');
+  });
+
   it('rejects unknown options and a --root without a directory', () => {
     expect(() => parseArgs(['--bogus', 'exec'], {}, '/')).toThrow(new UsageError('unknown option --bogus'));
     expect(() => parseArgs(['--root'], {}, '/')).toThrow('--root: needs a directory');

@@ -9,12 +9,12 @@ import { rootfsCommand } from './commands/rootfs.js';
 const RUNTIME_ERROR = 125;
 
 async function main(argv: readonly string[]): Promise<number> {
-  const { dir, command, rest } = parseArgs(argv, process.env, process.cwd());
+  const { dir, executor, command, rest } = parseArgs(argv, process.env, process.cwd());
   switch (command) {
     case 'exec':
-      return execCommand(dir, rest);
+      return execCommand(dir, rest, executor);
     case 'plan':
-      return planCommand(dir, rest);
+      return planCommand(dir, rest, executor);
     case 'rootfs':
       return rootfsCommand(rest);
     case 'help':

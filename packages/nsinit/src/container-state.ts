@@ -50,19 +50,35 @@ export function runningContainer(dir: string): RecordedContainer | undefined {
 
 /**
  * Takes the container directory for this process: an exclusive flock on the
- * directory, held (close-on-exec, so never by the container) until the container
- * has exited and its record is gone. Two starts in one directory cannot both win,
- * and a crashed nsinit releases it with its death. Returns the release function.
+ * directory, held (close-on-exec, so never by a container) until the container has
+ * exited and its record is gone. Two starts in one directory cannot both win, and a
+ * crashed nsinit releases it with its death. Returns the release function.
+ *
+ * A clone3 child gets a copy of the parent's fd table, so while another container of
+ * this process is being set up its child briefly holds this lock too (until its
+ * exec closes the copy). A busy lock with no container recorded in the directory is
+ * therefore retried for a while before it counts as another start in progress.
  */
-export function lockContainerDir(sys: System, dir: string): () => void {
+export async function lockContainerDir(sys: System, dir: string): Promise<() => void> {
+  const deadline = Date.now() + LOCK_PATIENCE_MS;
+  for (let wait = 1; ; wait = Math.min(2 * wait, 50)) {
+    const release = tryLock(sys, dir);
+    if (release) return release;
+    const running = runningContainer(dir);
+    if (running || Date.now() >= deadline) throw new ContainerRunningError(dir, running?.pid);
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
+
+const LOCK_PATIENCE_MS = 2000;
+
+function tryLock(sys: System, dir: string): (() => void) | undefined {
   const fd = openSync(dir, 'r');
   try {
     sys.flock(fd, LOCK_EX | LOCK_NB);
   } catch (error) {
     closeSync(fd);
-    if (SysError.isInstance(error) && error.errno === errnoNumber('EWOULDBLOCK')) {
-      throw new ContainerRunningError(dir, runningContainer(dir)?.pid);
-    }
+    if (SysError.isInstance(error) && error.errno === errnoNumber('EWOULDBLOCK')) return undefined;
     throw error;
   }
   // A record left by an nsinit that died (its container died with it): stale.

@@ -3,17 +3,19 @@
 import { writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { constants } from 'node:os';
-import { PassThrough, type Readable, type Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { type ContainerModel, loadContainerConfig } from '@lc/config-types';
 import { errnoName, linuxSystem, type Plan, type System } from '@lc/system';
+import { cloneInit } from './clone-init.js';
 import { lockContainerDir, processStartTime, removeState, writeState } from './container-state.js';
 import { InitError } from './errors.js';
+import { defaultExecutor, type Executor } from './executor.js';
 import { buildInitPlan } from './init-plan.js';
 import { ERROR_RECORD_SIZE, INIT_FAILED_STEP } from './init-protocol.js';
+import type { LaunchedInit, StdioEntry } from './launched.js';
 import { notYetApplied } from './not-yet-applied.js';
 import { spawnInit } from './spawn-init.js';
 
-export type StdioEntry = 'pipe' | 'inherit' | 'ignore' | number;
 
 export interface StartOptions {
   /** The container directory: container.json, and where `pid` and `start` are kept. */
@@ -21,6 +23,8 @@ export interface StartOptions {
   /** The program and its arguments; the program is looked up in the container's PATH. */
   readonly args: readonly string[];
   readonly stdio?: readonly [StdioEntry, StdioEntry, StdioEntry];
+  /** Default: `native` on x86-64 (or $LC_EXECUTOR), `node` elsewhere. */
+  readonly executor?: Executor;
   readonly sys?: System;
   /** Told about config sections this version accepts but does not apply yet. */
   readonly onWarning?: (message: string) => void;
@@ -38,9 +42,9 @@ export interface RunningContainer {
   /** The container's stdin when it is 'pipe', else null. */
   readonly stdin: Writable | null;
   /**
-   * The container's output when it is 'pipe', else null. Buffered from the start
-   * (with backpressure): output of a container that exits before anyone reads it
-   * is kept, where a bare ChildProcess stream would be drained and lost at exit.
+   * The container's output when it is 'pipe', else null. Held from the start (with
+   * backpressure): the output of a container that exits before anyone reads it is
+   * kept.
    */
   readonly stdout: Readable | null;
   readonly stderr: Readable | null;
@@ -51,52 +55,51 @@ export interface RunningContainer {
 
 export async function startContainer(options: StartOptions): Promise<RunningContainer> {
   const sys = options.sys ?? linuxSystem();
+  const executor = options.executor ?? defaultExecutor();
+  const stdio = options.stdio ?? ['inherit', 'inherit', 'inherit'];
   const { model } = await loadContainerConfig(options.dir);
-  const plan = buildInitPlan(model, options.args, sys);
+  const redirected = stdio.map((entry) => entry !== 'inherit') as [boolean, boolean, boolean];
+  const plan = buildInitPlan(model, options.args, sys, { executor, redirected });
   for (const note of notYetApplied(model)) options.onWarning?.(note);
-  const unlock = lockContainerDir(sys, options.dir);
+  const unlock = await lockContainerDir(sys, options.dir);
   try {
-    return await launch(options.dir, model, plan, sys, options.stdio ?? ['inherit', 'inherit', 'inherit'], unlock);
+    const launched = executor === 'native' ? cloneInit(model, plan, sys, stdio) : spawnInit(model, plan, sys, stdio);
+    return await follow(options.dir, model, plan, sys, launched, unlock);
   } catch (error) {
     unlock();
     throw error;
   }
 }
 
-async function launch(
+/** Records the container, lets it go, and follows it to exec and to its exit. */
+async function follow(
   dir: string,
   model: ContainerModel,
   plan: Plan,
   sys: System,
-  stdio: readonly StdioEntry[],
+  init: LaunchedInit,
   unlock: () => void,
 ): Promise<RunningContainer> {
-  const { child, syncWrite, errorRead } = spawnInit(model, plan, sys, stdio);
-  // Node drains (resumes) a child's unread stdio when it exits: hold the output in
-  // streams of our own from the first moment.
-  const output = child.stdout ? child.stdout.pipe(new PassThrough()) : null;
-  const errors = child.stderr ? child.stderr.pipe(new PassThrough()) : null;
   const exited = new Promise<ExitStatus>((resolve) => {
-    child.once('exit', (code, signal) => {
+    init.onExit((end) => {
       removeState(dir);
       unlock();
-      resolve({ exitCode: signal ? 128 + constants.signals[signal] : (code ?? 0), signal });
+      const signal = end.signal === null ? null : signalName(end.signal);
+      resolve({ exitCode: end.signal === null ? (end.code ?? 0) : 128 + end.signal, signal });
     });
   });
-  const errorRecord = readToEnd(errorRead);
+  const errorRecord = readToEnd(init.errorRead);
   try {
-    const pid = child.pid;
-    if (pid === undefined) throw new Error('spawn of the node init failed');
-    const start = processStartTime(pid);
-    if (start !== undefined) writeState(dir, { pid, start });
+    const start = processStartTime(init.pid);
+    if (start !== undefined) writeState(dir, { pid: init.pid, start });
     // Everything the parent does for the container happens before this byte: the
     // init waits on the sync pipe (cgroups, #4, join here).
-    writeSync(syncWrite, Buffer.of(1));
+    writeSync(init.syncWrite, Buffer.of(1));
   } catch (error) {
     // EPIPE: the init died before the go; its exit and error record tell why.
     if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
   } finally {
-    sys.close(syncWrite);
+    sys.close(init.syncWrite);
   }
   const record = await errorRecord;
   if (record.length >= ERROR_RECORD_SIZE) {
@@ -104,14 +107,22 @@ async function launch(
     throw initError(plan, record);
   }
   return {
-    pid: child.pid!,
+    pid: init.pid,
     model,
-    stdin: child.stdin,
-    stdout: output,
-    stderr: errors,
+    stdin: init.stdin,
+    stdout: init.stdout,
+    stderr: init.stderr,
     exited,
-    kill: (signal = 'SIGTERM') => child.kill(signal),
+    kill: (signal = 'SIGTERM') => {
+      init.kill(typeof signal === 'number' ? signal : constants.signals[signal]);
+      return true;
+    },
   };
+}
+
+function signalName(signal: number): NodeJS.Signals | null {
+  const entry = Object.entries(constants.signals).find(([, value]) => value === signal);
+  return entry ? (entry[0] as NodeJS.Signals) : null;
 }
 
 function initError(plan: Plan, record: Buffer): InitError {
@@ -121,6 +132,7 @@ function initError(plan: Plan, record: Buffer): InitError {
     const message = record.subarray(ERROR_RECORD_SIZE).toString() || 'failed';
     return new InitError(`container init: ${message}`, { step, errno, label: 'init' });
   }
+  if (step >= plan.steps.length) return new InitError('the plan ended without an exec', { step, errno, label: 'end' });
   const label = plan.steps[step]?.label ?? `step ${step}`;
   return new InitError(`${label}: ${errnoName(errno)}`, { step, errno, label });
 }

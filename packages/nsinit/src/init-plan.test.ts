@@ -39,9 +39,26 @@ const TYPICAL = {
 };
 
 describe('buildInitPlan', () => {
-  it('orders a typical container like a short strace', () => {
-    const plan = buildInitPlan(model(TYPICAL), ['sh', '-c', 'echo $$'], fakeHost());
+  it('orders a typical container like a short strace (node executor)', () => {
+    const plan = buildInitPlan(model(TYPICAL), ['sh', '-c', 'echo $$'], fakeHost(), { executor: 'node' });
     expect(renderPlan(plan)).toMatchSnapshot();
+  });
+
+  it('starts the native executor by dropping the parent\'s pipe ends and unsharing in the child', () => {
+    const plan = buildInitPlan(model(TYPICAL), ['true'], fakeHost(), {
+      executor: 'native',
+      redirected: [false, true, true],
+    });
+    const start = renderPlan(plan).split('\n').slice(0, 7).join('\n');
+    expect(start).toMatchInlineSnapshot(`
+      "  0  close($sync-write)
+        1  close($error-read)
+        2  dup3($stdout, 1, 0)
+        3  dup3($stderr, 2, 0)
+        4  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0)
+        5  unshare(CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWNET)
+        6  read($sync, <1 bytes>, 1)  [0 = error]"
+    `);
   });
 
   it('switches to the user from the container /etc/passwd with its groups', () => {

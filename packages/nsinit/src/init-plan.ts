@@ -5,30 +5,33 @@ import { type ContainerModel, hasNamespace } from '@lc/config-types';
 import { pivotSteps, readonlyRootSteps, rootfsSteps } from '@lc/mount';
 import { loopbackSteps } from '@lc/network';
 import { credentialSteps, labelSteps, pathSteps, resolveUser } from '@lc/security';
-import { CLONE, imm, type Plan, PlanBuilder, PR, SIGNALS, type System, steps } from '@lc/system';
+import { type Plan, PlanBuilder, type System, steps } from '@lc/system';
 import { ConfigurationError } from './errors.js';
 import { execSteps } from './exec-steps.js';
-import { ERROR_SLOT, SYNC_SLOT } from './init-protocol.js';
+import { defaultExecutor, type Executor } from './executor.js';
+import { ERROR_SLOT } from './init-protocol.js';
+import { startSteps } from './start-steps.js';
+
+export interface InitPlanOptions {
+  readonly executor?: Executor;
+  /** Which of stdin, stdout, stderr the native executor's plan replaces (dup3). */
+  readonly redirected?: readonly [boolean, boolean, boolean];
+}
 
 export function buildInitPlan(
   model: ContainerModel,
   args: readonly string[],
   sys: System,
+  options: InitPlanOptions = {},
 ): Plan {
   validate(model, args);
   const user = resolveUser(sys, model.rootfs, model.process.user);
   const b = new PlanBuilder(sys.arch);
-  const sync = b.input(SYNC_SLOT);
   b.input(ERROR_SLOT);
-
-  // Die with the parent, also while waiting for it: the parent is the one that
-  // records, waits for and cleans up the container.
-  steps.prctl(b, PR.SET_PDEATHSIG, imm(SIGNALS.SIGKILL, 'signal'), 'set the parent-death signal');
-  // The Node init was spawned into the parent's unshared UTS/IPC/NET/PID namespaces;
-  // a mount namespace cannot be unshared in the long-lived parent (it would break
-  // the parent's cwd for good), so the init makes its own.
-  steps.unshare(b, CLONE.NEWNS, { label: 'unshare the mount namespace' });
-  steps.read(b, sync, 1, 'wait for the parent (sync pipe)', { zeroIsError: true });
+  startSteps(b, model, {
+    executor: options.executor ?? defaultExecutor(),
+    redirected: options.redirected ?? [false, false, false],
+  });
   // Nodes and directories get exactly the modes the plan asks for.
   steps.umask(b, 0);
 

@@ -1,11 +1,16 @@
-// What the parent and the Node init agree on: which fd carries what, and the
-// error record's shape.
+// What the parent and the executor's process agree on: which fd carries what (Node
+// init), the named input slots, and the error record's shape.
 export const PLAN_FD = 3;
 export const SYNC_FD = 4;
 export const ERROR_FD = 5;
 /** Step index of an error that is not a step's (the init itself failed). */
 export const INIT_FAILED_STEP = 0xffffffff;
 export const ERROR_RECORD_SIZE = 8;
-/** Names of the plan slots the init fills before the first step. */
+/** Names of the plan slots filled before the first step. */
 export const SYNC_SLOT = 'sync';
 export const ERROR_SLOT = 'error';
+/** Native executor only: the parent's pipe ends, which its clone3 child must close. */
+export const SYNC_WRITE_SLOT = 'sync-write';
+export const ERROR_READ_SLOT = 'error-read';
+/** Native executor only: fds to dup3 onto 0, 1 and 2. */
+export const STDIO_SLOTS = ['stdin', 'stdout', 'stderr'] as const;

@@ -5,9 +5,12 @@
 // namespaces the main thread holds for that moment.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeSync } from 'node:fs';
+import { constants } from 'node:os';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { type ContainerModel, hasNamespace, type NamespaceKind } from '@lc/config-types';
 import { CLONE, type NamespaceFile, type Plan, type System, serializePlan } from '@lc/system';
+import type { LaunchedInit, StdioEntry } from './launched.js';
 
 // The parent keeps its mount namespace (unsharing it would break its cwd for good):
 // the init unshares NEWNS itself, as the plan's first steps.
@@ -22,20 +25,7 @@ const PARENT_UNSHARED: readonly { kind: NamespaceKind; file: NamespaceFile; flag
 const INIT_SCRIPT = fileURLToPath(new URL('../dist/init-main.js', import.meta.url));
 
 
-export interface SpawnedInit {
-  readonly child: ChildProcess;
-  /** Write one byte to let the init run its plan; close it to abort. */
-  readonly syncWrite: number;
-  /** EOF when the init exec'd; an error record when a step failed. */
-  readonly errorRead: number;
-}
-
-export function spawnInit(
-  model: ContainerModel,
-  plan: Plan,
-  sys: System,
-  stdio: readonly ('pipe' | 'inherit' | 'ignore' | number)[],
-): SpawnedInit {
+export function spawnInit(model: ContainerModel, plan: Plan, sys: System, stdio: readonly StdioEntry[]): LaunchedInit {
   const [planRead, planWrite] = sys.pipe();
   const [syncRead, syncWrite] = sys.pipe();
   const [errorRead, errorWrite] = sys.pipe();
@@ -52,10 +42,26 @@ export function spawnInit(
   // A plan is a few KiB, well under a pipe's 64 KiB: this write does not block.
   writeSync(planWrite, serializePlan(plan));
   sys.close(planWrite);
-  return { child, syncWrite, errorRead };
+  if (child.pid === undefined) throw new Error('spawn of the node init failed');
+  return {
+    pid: child.pid,
+    syncWrite,
+    errorRead,
+    stdin: child.stdin,
+    // Node drains (resumes) a child's unread stdio when it exits: hold the output in
+    // streams of our own from the first moment.
+    stdout: child.stdout ? child.stdout.pipe(new PassThrough()) : null,
+    stderr: child.stderr ? child.stderr.pipe(new PassThrough()) : null,
+    onExit: (listener) => {
+      child.once('exit', (code, signal) => listener({ code, signal: signal ? constants.signals[signal] : null }));
+    },
+    kill: (signal) => {
+      child.kill(signal);
+    },
+  };
 }
 
-function spawnInNamespaces(model: ContainerModel, sys: System, stdio: ('pipe' | 'inherit' | 'ignore' | number)[]): ChildProcess {
+function spawnInNamespaces(model: ContainerModel, sys: System, stdio: StdioEntry[]): ChildProcess {
   const wanted = PARENT_UNSHARED.filter((ns) => hasNamespace(model, ns.kind));
   const saved: { fd: number; flag: number }[] = [];
   try {

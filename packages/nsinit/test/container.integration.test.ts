@@ -463,6 +463,20 @@ describe.skipIf(!isRoot)(`startContainer on a real kernel (${needsRoot})`, () =>
     expect(await collect(container.stderr)).toBe('late\n');
   });
 
+  it('runs containers of many directories at once', async () => {
+    // Each start's child briefly holds copies of the other directories' locks.
+    const dirs = [dir, ...(await Promise.all(Array.from({ length: 7 }, () => makeContainerDir())))];
+    const statuses = await Promise.all(
+      dirs.map(async (each) => {
+        const exits: number[] = [];
+        for (let i = 0; i < 8; i++) exits.push((await (await start(each, ['true'])).exited).exitCode);
+        return exits;
+      }),
+    );
+    expect(statuses.flat()).toEqual(Array.from({ length: 64 }, () => 0));
+    for (const each of dirs.slice(1)) await removeContainerDir(each);
+  });
+
   it('lets only one of concurrent starts in one directory run', async () => {
     const attempts = await Promise.allSettled(
       Array.from({ length: 8 }, () => start(dir, ['sh', '-c', 'read line'], ['pipe', 'pipe', 'pipe'])),

@@ -87,7 +87,12 @@ export function startCli(dir: string | undefined, args: readonly string[], optio
   const argv = dir === undefined ? [CLI, ...args] : [CLI, '-r', dir, ...args];
   const child = spawn(process.execPath, argv, {
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      // The executor under test, when the suite runs once per executor.
+      ...(process.env.LC_EXECUTOR ? { LC_EXECUTOR: process.env.LC_EXECUTOR } : {}),
+      ...options.env,
+    },
   });
   const output = { stdout: '', stderr: '' };
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {

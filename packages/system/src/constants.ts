@@ -12,7 +12,13 @@ export const CLONE = {
   NEWPID: 0x20000000,
   NEWNET: 0x40000000,
   FS: 0x00000200,
+  VM: 0x00000100,
+  PIDFD: 0x00001000,
+  PARENT: 0x00008000,
 } as const;
+
+/** CLONE_CLEAR_SIGHAND is above bit 31: a clone3 flag only, as a BigInt (`|` on Numbers keeps 32 bits). */
+export const CLONE_CLEAR_SIGHAND = 0x100000000n;
 
 export const MS = {
   RDONLY: 0x1,

@@ -4,6 +4,7 @@ export type { StepFailure } from './execute-plan.js';
 export { executePlan } from './execute-plan.js';
 export { linuxSystem } from './linux-system.js';
 export { makedev } from './makedev.js';
+export type { NativeChild, NativeLaunchInput } from './native/native-launch.js';
 export type {
   Arg,
   ArgFormat,
@@ -29,4 +30,4 @@ export type { SysErrorOptions } from './sys-error.js';
 export { SysError } from './sys-error.js';
 export type { Arch, SyscallName } from './syscall-numbers.js';
 export { hostArch, syscallNumber } from './syscall-numbers.js';
-export type { FileInfo, FileType, NamespaceFile, System } from './system.js';
+export type { FileInfo, FileType, NamespaceFile, ProcessExit, System } from './system.js';

@@ -12,6 +12,8 @@ const PROTOTYPES = {
   setns: 'int setns(int fd, int nstype)',
   flock: 'int flock(int fd, int operation)',
   statvfs: 'int statvfs(const char *path, void *buf)',
+  mmap: 'void *mmap(void *addr, size_t length, int prot, int flags, int fd, long offset)',
+  mprotect: 'int mprotect(void *addr, size_t length, int prot)',
 } as const;
 
 type Name = keyof typeof PROTOTYPES;
@@ -44,4 +46,37 @@ export function lastErrno(): number {
 
 export function addressOf(buffer: Uint8Array): bigint {
   return koffi().address(buffer);
+}
+
+const PROT_READ = 0x1;
+const PROT_WRITE = 0x2;
+const PROT_EXEC = 0x4;
+const MAP_PRIVATE = 0x02;
+const MAP_ANONYMOUS = 0x20;
+
+/**
+ * Copies machine code into fresh memory that is made executable (and no longer
+ * writable), and returns it as a function of one 64-bit argument. The memory is
+ * never unmapped: it is mapped once per process.
+ */
+export function loadMachineCode(code: Uint8Array): (argument: bigint) => bigint {
+  const k = koffi();
+  const memory = libc('mmap')(null, code.length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (k.address(memory) === 0xffffffffffffffffn) throw new Error(`mmap of ${code.length} bytes failed: errno ${lastErrno()}`);
+  new Uint8Array(k.view(memory, code.length)).set(code);
+  if (libc('mprotect')(memory, code.length, PROT_READ | PROT_EXEC) !== 0) {
+    throw new Error(`mprotect of the native executor failed: errno ${lastErrno()}`);
+  }
+  const prototype = k.proto('int64_t lc_native_entry(uint64_t argument)');
+  return (argument) => BigInt(k.call(memory, prototype, argument) as number | bigint);
+}
+
+export interface PollHandle {
+  close(): void;
+}
+
+/** Calls `onReadable` on the main thread whenever `fd` is readable (a libuv poll). */
+export function pollReadable(fd: number, onReadable: () => void): PollHandle {
+  const handle = koffi().node.poll(fd, { readable: true }, () => onReadable());
+  return { close: () => handle.close() };
 }

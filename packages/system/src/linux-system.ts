@@ -2,16 +2,27 @@
 import { lstatSync, openSync, readFileSync, readlinkSync } from 'node:fs';
 import { constants } from 'node:os';
 import { MS, O } from './constants.js';
-import { addressOf, lastErrno, libc } from './libc.js';
+import { addressOf, lastErrno, libc, pollReadable } from './libc.js';
+import { launchNative, type NativeChild, type NativeLaunchInput } from './native/native-launch.js';
 import { SysError } from './sys-error.js';
-import { type Arch, hostArch } from './syscall-numbers.js';
-import type { FileInfo, FileType, NamespaceFile, System } from './system.js';
+import { type Arch, hostArch, syscallNumber } from './syscall-numbers.js';
+import type { FileInfo, FileType, NamespaceFile, ProcessExit, System } from './system.js';
 
 // struct statvfs on LP64 glibc (x86-64, aarch64): nine 8-byte fields, then f_flag.
 const STATVFS_SIZE = 112;
 const STATVFS_FLAG_OFFSET = 72;
 const MOUNT_FLAGS_KEPT_BY_REMOUNT = MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC | MS.NOATIME | MS.NODIRATIME;
 const ST_RELATIME = 4096;
+
+// waitid(2) on a pidfd, and the siginfo_t fields it fills (SIGCHLD layout).
+const P_PIDFD = 3n;
+const WNOHANG = 1n;
+const WEXITED = 4n;
+const SIGINFO_SIZE = 128;
+const SIGINFO_CODE = 8;
+const SIGINFO_PID = 16;
+const SIGINFO_STATUS = 24;
+const CLD_EXITED = 1;
 
 let instance: LinuxSystem | undefined;
 
@@ -87,6 +98,26 @@ class LinuxSystem implements System {
 
   addressOf(buffer: Uint8Array): bigint {
     return addressOf(buffer);
+  }
+
+  launchNative(input: NativeLaunchInput): NativeChild {
+    return launchNative(input, addressOf);
+  }
+
+  reapPidfd(pidfd: number): ProcessExit | undefined {
+    const info = Buffer.alloc(SIGINFO_SIZE);
+    this.syscall('waitid', syscallNumber('waitid', this.arch), [P_PIDFD, BigInt(pidfd), addressOf(info), WEXITED | WNOHANG, 0n]);
+    if (info.readInt32LE(SIGINFO_PID) === 0) return undefined; // still running
+    const status = info.readInt32LE(SIGINFO_STATUS);
+    return info.readInt32LE(SIGINFO_CODE) === CLD_EXITED ? { code: status, signal: null } : { code: null, signal: status };
+  }
+
+  signalPidfd(pidfd: number, signal: number): void {
+    this.syscall('pidfd_send_signal', syscallNumber('pidfd_send_signal', this.arch), [BigInt(pidfd), BigInt(signal), 0n, 0n]);
+  }
+
+  watchReadable(fd: number, onReadable: () => void): { close(): void } {
+    return pollReadable(fd, onReadable);
   }
 }
 

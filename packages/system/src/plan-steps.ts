@@ -186,3 +186,7 @@ export function ioctl(b: PlanBuilder, fd: ArgInput, request: number, arg: ArgInp
 export function read(b: PlanBuilder, fd: ArgInput, size: number, label: string, options: StepOptions = {}): number {
   return b.step('read', [fd, b.scratch(size), size], { label, ...options });
 }
+
+export function dup3(b: PlanBuilder, oldFd: ArgInput, newFd: number, label: string, options: StepOptions = {}): number {
+  return b.step('dup3', [oldFd, newFd, 0], { label, ...options });
+}

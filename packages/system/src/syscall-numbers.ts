@@ -38,6 +38,10 @@ const NUMBERS = {
   symlinkat: [266, 36],
   fchmodat: [268, 53],
   close_range: [436, 436],
+  clone3: [435, 435],
+  waitid: [247, 95],
+  pidfd_send_signal: [424, 424],
+  dup3: [292, 24],
   exit_group: [231, 94],
 } as const satisfies Record<string, readonly [number, number]>;
 

@@ -1,6 +1,7 @@
 // The seam to the kernel. Everything above @lc/system takes a `System` so it can be
 // unit-tested against the recording fake in `@lc/system/testing` and run for real
 // with `linuxSystem()`.
+import type { NativeChild, NativeLaunchInput } from './native/native-launch.js';
 import type { Arch } from './syscall-numbers.js';
 
 export type FileType = 'file' | 'directory' | 'symlink' | 'char' | 'block' | 'fifo' | 'socket';
@@ -14,6 +15,9 @@ export interface FileInfo {
 }
 
 export type NamespaceFile = 'mnt' | 'uts' | 'ipc' | 'pid' | 'net' | 'user' | 'cgroup';
+
+/** How a child ended: an exit code, or the signal that killed it. */
+export type ProcessExit = { readonly code: number; readonly signal: null } | { readonly code: null; readonly signal: number };
 
 export interface System {
   readonly arch: Arch;
@@ -50,4 +54,13 @@ export interface System {
   syscall(name: string, nr: number, args: readonly bigint[]): bigint;
   /** The address of a buffer, for pointer arguments of `syscall`. */
   addressOf(buffer: Uint8Array): bigint;
+
+  /** Starts a plan in a clone3 child run by the native executor (x86-64 only). */
+  launchNative(input: NativeLaunchInput): NativeChild;
+  /** waitid(P_PIDFD, WEXITED|WNOHANG): how the child ended, or undefined while it runs. */
+  reapPidfd(pidfd: number): ProcessExit | undefined;
+  /** pidfd_send_signal(2): no race with a recycled pid. */
+  signalPidfd(pidfd: number, signal: number): void;
+  /** Calls `onReadable` on the main thread when `fd` becomes readable (an exited pidfd). */
+  watchReadable(fd: number, onReadable: () => void): { close(): void };
 }

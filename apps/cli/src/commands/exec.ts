@@ -1,8 +1,8 @@
-import { type RunningContainer, startContainer } from '@lc/nsinit';
+import { type Executor, type RunningContainer, startContainer } from '@lc/nsinit';
 import { UsageError } from '../args.js';
 import { forwardSignals } from '../signals.js';
 
-export async function execCommand(dir: string, args: readonly string[]): Promise<number> {
+export async function execCommand(dir: string, args: readonly string[], executor: Executor | undefined): Promise<number> {
   if (args.length === 0) throw new UsageError('exec: no command given');
   // Forwarders go in before the container starts: a signal during set-up must not
   // kill nsinit by its default action (the container would die of its parent-death
@@ -17,6 +17,7 @@ export async function execCommand(dir: string, args: readonly string[]): Promise
     container = await startContainer({
       dir,
       args,
+      ...(executor ? { executor } : {}),
       onWarning: (message) => process.stderr.write(`nsinit: warning: ${message}\n`),
     });
     for (const signal of pending) container.kill(signal);

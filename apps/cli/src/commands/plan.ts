@@ -1,11 +1,11 @@
 import { loadContainerConfig } from '@lc/config-types';
-import { buildInitPlan } from '@lc/nsinit';
+import { buildInitPlan, type Executor } from '@lc/nsinit';
 import { linuxSystem, renderPlan } from '@lc/system';
 import { UsageError } from '../args.js';
 
-export async function planCommand(dir: string, args: readonly string[]): Promise<number> {
+export async function planCommand(dir: string, args: readonly string[], executor: Executor | undefined): Promise<number> {
   if (args.length === 0) throw new UsageError('plan: no command given');
   const { model } = await loadContainerConfig(dir);
-  process.stdout.write(`${renderPlan(buildInitPlan(model, args, linuxSystem()))}\n`);
+  process.stdout.write(`${renderPlan(buildInitPlan(model, args, linuxSystem(), executor ? { executor } : {}))}\n`);
   return 0;
 }

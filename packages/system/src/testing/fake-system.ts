@@ -3,9 +3,10 @@
 // throws. Failures can be injected: `failNext('mount', 'EPERM')`, or at the n-th
 // recorded call with `failAt(n, 'EPERM')`.
 import { errnoNumber } from '../errno.js';
+import type { NativeChild, NativeLaunchInput } from '../native/native-launch.js';
 import { SysError } from '../sys-error.js';
 import type { Arch } from '../syscall-numbers.js';
-import type { FileInfo, FileType, NamespaceFile, System } from '../system.js';
+import type { FileInfo, FileType, NamespaceFile, ProcessExit, System } from '../system.js';
 
 export type FakeFile =
   | { readonly type: 'directory'; readonly mode?: number }
@@ -124,6 +125,19 @@ export class FakeSystem implements System {
   }
   syscall(name: string, nr: number, args: readonly bigint[]): bigint {
     return this.#scripted('syscall', [name, nr, args]);
+  }
+
+  launchNative(input: NativeLaunchInput): NativeChild {
+    return this.#scripted('launchNative', [input]);
+  }
+  reapPidfd(pidfd: number): ProcessExit | undefined {
+    return this.#scripted('reapPidfd', [pidfd]);
+  }
+  signalPidfd(pidfd: number, signal: number): void {
+    this.#scripted('signalPidfd', [pidfd, signal]);
+  }
+  watchReadable(fd: number, onReadable: () => void): { close(): void } {
+    return this.#scripted('watchReadable', [fd, onReadable]);
   }
 
   addressOf(buffer: Uint8Array): bigint {

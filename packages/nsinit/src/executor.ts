@@ -1,0 +1,46 @@
+// Which executor runs a container's plan, and which namespaces each one creates
+// where. The plans differ only in their first steps (start-steps.ts).
+import { type ContainerModel, hasNamespace, type NamespaceKind } from '@lc/config-types';
+import { CLONE } from '@lc/system';
+
+/**
+ * `native`: a clone3 child runs the plan in the native executor (x86-64); `node`: a
+ * Node init process runs it with the TypeScript executor (any architecture).
+ */
+export type Executor = 'native' | 'node';
+
+export function defaultExecutor(): Executor {
+  const chosen = process.env.LC_EXECUTOR;
+  if (chosen === 'native' || chosen === 'node') return chosen;
+  return process.arch === 'x64' ? 'native' : 'node';
+}
+
+const FLAGS: readonly (readonly [NamespaceKind, number])[] = [
+  ['mount', CLONE.NEWNS],
+  ['uts', CLONE.NEWUTS],
+  ['ipc', CLONE.NEWIPC],
+  ['network', CLONE.NEWNET],
+  ['pid', CLONE.NEWPID],
+];
+
+function flagsOf(model: ContainerModel, kinds: readonly NamespaceKind[]): number {
+  return FLAGS.filter(([kind]) => kinds.includes(kind) && hasNamespace(model, kind)).reduce((all, [, flag]) => all | flag, 0);
+}
+
+/**
+ * Namespaces clone3 makes for the native executor's child. A new pid namespace must
+ * exist before its first process is made; the others are cheaper made by the child
+ * itself (a netns costs ~0.5 ms, which clone3 would spend on the parent's main
+ * thread). The node executor's split is in spawn-init.ts.
+ */
+export function cloneNamespaces(model: ContainerModel): number {
+  return flagsOf(model, ['pid']);
+}
+
+/** Namespaces the plan itself unshares, first thing. */
+export function namespacesMadeByPlan(model: ContainerModel, executor: Executor): number {
+  // The node init is spawned into the parent's unshared uts, ipc, net and pid
+  // namespaces; the parent never unshares its mount namespace (that would break its
+  // cwd for good), so the init does.
+  return executor === 'native' ? flagsOf(model, ['mount', 'uts', 'ipc', 'network']) : flagsOf(model, ['mount']);
+}
