@@ -2,7 +2,11 @@
 // export of the package (the `exports` map names the same files).
 import { defineConfig } from 'tsup';
 
-/** @param {{ entry?: string[], dtsEntry?: string[] }} [options] */
+/**
+ * `noExternal`: dependencies to bundle into dist (tree-shaken) instead of importing them
+ * at run time — for a dependency whose full import would cost start-up time (zod).
+ * @param {{ entry?: string[], dtsEntry?: string[], noExternal?: string[] }} [options]
+ */
 export function lcTsupConfig(options = {}) {
   const entry = options.entry ?? ['src/index.ts'];
   return defineConfig({
@@ -12,5 +16,6 @@ export function lcTsupConfig(options = {}) {
     clean: true,
     target: 'node20',
     sourcemap: true,
+    ...(options.noExternal ? { noExternal: options.noExternal, treeshake: true } : {}),
   });
 }

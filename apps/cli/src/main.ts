@@ -2,21 +2,20 @@
 // nsinit itself is one line on stderr and exit status 125, so it can never be
 // mistaken for the container's own exit status.
 import { parseArgs, USAGE, UsageError } from './args.js';
-import { execCommand } from './commands/exec.js';
-import { planCommand } from './commands/plan.js';
-import { rootfsCommand } from './commands/rootfs.js';
 
 const RUNTIME_ERROR = 125;
 
 async function main(argv: readonly string[]): Promise<number> {
   const { dir, executor, command, rest } = parseArgs(argv, process.env, process.cwd());
   switch (command) {
+    // Each command loads only what it needs: module loading is most of the time
+    // `nsinit exec` takes (a process per container).
     case 'exec':
-      return execCommand(dir, rest, executor);
+      return (await import('./commands/exec.js')).execCommand(dir, rest, executor);
     case 'plan':
-      return planCommand(dir, rest, executor);
+      return (await import('./commands/plan.js')).planCommand(dir, rest, executor);
     case 'rootfs':
-      return rootfsCommand(rest);
+      return (await import('./commands/rootfs.js')).rootfsCommand(rest);
     case 'help':
     case undefined:
       process.stdout.write(`${USAGE}\n`);

@@ -2,9 +2,9 @@
 // extensions (rootfs, uid_mappings, gid_mappings). Every object is strict: an unknown key
 // is an error, because a misspelt field silently ignored is a security setting silently
 // lost. Values are checked here; from-container-json.ts converts them into the model.
-import { isIP } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CAPABILITY_NAMES } from './capability-names.js';
+import { isIP } from './is-ip.js';
 
 /** Namespace names as container.json spells them (the Go CLONE_NEW* names). */
 export const JSON_NAMESPACE_NAMES = ['NEWNS', 'NEWUTS', 'NEWIPC', 'NEWPID', 'NEWNET', 'NEWUSER'] as const;
@@ -15,23 +15,36 @@ export const DEVICE_TYPE_RUNES = { c: 99, b: 98, p: 112 } as const;
 export type JsonDeviceType = 'c' | 'b' | 'p' | 99 | 98 | 112;
 
 // --- small value schemas ------------------------------------------------------------
+// A schema is immutable, so one instance serves every field of its kind: each one built
+// costs start-up time, and `nsinit` imports this module on every container start.
 
-function integer() {
-  // One message for "not a number" and "not a whole number": both mean the same to a user.
-  const error = (issue: { code: string; input: unknown }) =>
+const string = z.string();
+const optionalString = z.optional(string);
+const boolean = z.boolean();
+const optionalBoolean = z.optional(boolean);
+
+/**
+ * One message for "not a number" and "not a whole number": both mean the same to a user.
+ * z.int() checks the type (as z.number(): a missing value "expected a number"), then the
+ * whole number; as one schema, not z.number() plus an int check, to build one object.
+ */
+const integer = z.int({
+  error: (issue) =>
     issue.input === undefined || issue.code === 'too_big' || issue.code === 'too_small'
       ? undefined
-      : 'expected an integer';
-  return z.number({ error }).int({ error });
-}
-
-const unsigned = () => integer().min(0);
+      : 'expected an integer',
+});
+const optionalInteger = z.optional(integer);
+const unsigned = integer.check(z.minimum(0));
+const optionalUnsigned = z.optional(unsigned);
 
 /** A string checked by `test`; the message says what was expected and what was found. */
 function checkedString(test: (value: string) => boolean, expected: string) {
-  return z.string().refine(test, {
-    error: (issue) => `expected ${expected}, got ${JSON.stringify(issue.input)}`,
-  });
+  return string.check(
+    z.refine(test, {
+      error: (issue) => `expected ${expected}, got ${JSON.stringify(issue.input)}`,
+    }),
+  );
 }
 
 /** An enum whose error names the kind of value: `unknown mount type (expected bind, …)`. */
@@ -59,7 +72,7 @@ const ipAddress = () => checkedString((value) => isIP(value) !== 0, 'an IP addre
 const macAddress = () =>
   checkedString((value) => /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(value), 'a MAC address (xx:xx:xx:xx:xx:xx)');
 
-const stringMap = () => z.record(z.string(), z.string());
+const stringMap = z.record(string, string);
 
 // --- devices ----------------------------------------------------------------------
 
@@ -79,21 +92,25 @@ const deviceType = z.custom<JsonDeviceType>(
 export const jsonDeviceSchema = z.strictObject({
   type: deviceType,
   path: absolutePath(),
-  major_number: unsigned().optional(),
-  minor_number: unsigned().optional(),
+  major_number: optionalUnsigned,
+  minor_number: optionalUnsigned,
   /** Devices-cgroup permissions, some of "rwm"; default "rwm". */
-  cgroup_permissions: checkedString(
-    (value) => /^[rwm]{1,3}$/.test(value) && new Set(value).size === value.length,
-    'some of r, w, m (like "rwm")',
-  ).optional(),
+  cgroup_permissions: z.optional(
+    checkedString(
+      (value) => /^[rwm]{1,3}$/.test(value) && new Set(value).size === value.length,
+      'some of r, w, m (like "rwm")',
+    ),
+  ),
   /** Permission bits of the node; default 0666. */
-  file_mode: unsigned()
-    .refine((value) => value <= 0o7777, {
-      error: (issue) => `expected permission bits (at most 0o7777 = 4095), got ${JSON.stringify(issue.input)}`,
-    })
-    .optional(),
-  uid: unsigned().optional(),
-  gid: unsigned().optional(),
+  file_mode: z.optional(
+    unsigned.check(
+      z.refine((value) => value <= 0o7777, {
+        error: (issue) => `expected permission bits (at most 0o7777 = 4095), got ${JSON.stringify(issue.input)}`,
+      }),
+    ),
+  ),
+  uid: optionalUnsigned,
+  gid: optionalUnsigned,
 });
 export type JsonDevice = z.infer<typeof jsonDeviceSchema>;
 
@@ -103,96 +120,101 @@ export const jsonNetworkSchema = z
   .strictObject({
     type: oneOf('network type', ['loopback', 'veth', 'netns']),
     /** Strategy options: veth "prefix" and "bridge", netns "nspath". */
-    context: stringMap().optional(),
-    address: cidr().optional(),
+    context: z.optional(stringMap),
+    address: z.optional(cidr()),
     /** An IP address; checked only where it is used (the 2014 sample's loopback had "localhost"). */
-    gateway: z.string().optional(),
-    mtu: integer().positive().optional(),
-    mac_address: macAddress().optional(),
+    gateway: optionalString,
+    mtu: z.optional(integer.check(z.positive())),
+    mac_address: z.optional(macAddress()),
   })
-  .superRefine((network, ctx) => {
-    if (network.type !== 'loopback' && typeof network.gateway === 'string' && isIP(network.gateway) === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['gateway'],
-        message: `expected an IP address, got ${JSON.stringify(network.gateway)}`,
-      });
-    }
-  });
+  .check(
+    z.superRefine((network, ctx) => {
+      if (network.type !== 'loopback' && typeof network.gateway === 'string' && isIP(network.gateway) === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['gateway'],
+          message: `expected an IP address, got ${JSON.stringify(network.gateway)}`,
+        });
+      }
+    }),
+  );
 export type JsonNetwork = z.infer<typeof jsonNetworkSchema>;
 
 export const jsonCgroupSchema = z.strictObject({
-  name: z.string().optional(),
-  parent: z.string().optional(),
+  name: optionalString,
+  parent: optionalString,
   /** true: no devices-cgroup restriction at all. */
-  device_access: z.boolean().optional(),
-  memory: integer().optional(),
-  memory_reservation: integer().optional(),
+  device_access: optionalBoolean,
+  memory: optionalInteger,
+  memory_reservation: optionalInteger,
   /** -1: no swap limit. */
-  memory_swap: integer().optional(),
-  cpu_shares: integer().optional(),
-  cpu_quota: integer().optional(),
-  cpu_period: integer().optional(),
-  cpuset_cpus: z.string().optional(),
-  cpuset_mems: z.string().optional(),
+  memory_swap: optionalInteger,
+  cpu_shares: optionalInteger,
+  cpu_quota: optionalInteger,
+  cpu_period: optionalInteger,
+  cpuset_cpus: optionalString,
+  cpuset_mems: optionalString,
   /** "" leaves the freezer alone (Go's zero value). */
-  freezer: oneOf('freezer state', ['FROZEN', 'THAWED', '']).optional(),
+  freezer: z.optional(oneOf('freezer state', ['FROZEN', 'THAWED', ''])),
   /** systemd slice for the transient scope. */
-  slice: z.string().optional(),
-  pids_limit: integer().optional(),
-  blkio_weight: integer().optional(),
+  slice: optionalString,
+  pids_limit: optionalInteger,
+  blkio_weight: optionalInteger,
   /** 0–100, or -1 for the kernel default (what later Docker versions wrote when unset). */
-  memory_swappiness: integer().min(-1).max(100).optional(),
-  allowed_devices: z.array(jsonDeviceSchema).optional(),
+  memory_swappiness: z.optional(integer.check(z.minimum(-1), z.maximum(100))),
+  allowed_devices: z.optional(z.array(jsonDeviceSchema)),
 });
 export type JsonCgroup = z.infer<typeof jsonCgroupSchema>;
 
 /** Known context keys; any other string key is allowed (2014's Context was a string map). */
-export const jsonContextSchema = z
-  .object({
-    apparmor_profile: z.string().optional(),
-    process_label: z.string().optional(),
-    mount_label: z.string().optional(),
+export const jsonContextSchema = z.catchall(
+  z.object({
+    apparmor_profile: optionalString,
+    process_label: optionalString,
+    mount_label: optionalString,
     /** Any non-empty value turns the /proc and /sys restrictions on; "" is off. */
-    restrictions: z.string().optional(),
-  })
-  .catchall(z.string());
+    restrictions: optionalString,
+  }),
+  string,
+);
 export type JsonContext = z.infer<typeof jsonContextSchema>;
 
 export const jsonMountSchema = z
   .strictObject({
     type: oneOf('mount type', ['bind', 'devtmpfs', 'tmpfs']),
     /** Host path of a bind mount; a relative one is taken from the container directory. */
-    source: z.string().optional(),
-    destination: absolutePath().optional(),
-    writable: z.boolean().optional(),
-    private: z.boolean().optional(),
+    source: optionalString,
+    destination: z.optional(absolutePath()),
+    writable: optionalBoolean,
+    private: optionalBoolean,
     /** Filesystem options of a tmpfs ("size=64m,mode=755"). */
-    data: z.string().optional(),
+    data: optionalString,
   })
-  .superRefine((mount, ctx) => {
-    const needs: (keyof typeof mount)[] =
-      mount.type === 'bind' ? ['source', 'destination'] : mount.type === 'tmpfs' ? ['destination'] : [];
-    for (const key of needs) {
-      if (mount[key] === undefined || mount[key] === '') {
-        ctx.addIssue({ code: 'custom', path: [key], message: `missing (required for a ${mount.type} mount)` });
+  .check(
+    z.superRefine((mount, ctx) => {
+      const needs: (keyof typeof mount)[] =
+        mount.type === 'bind' ? ['source', 'destination'] : mount.type === 'tmpfs' ? ['destination'] : [];
+      for (const key of needs) {
+        if (mount[key] === undefined || mount[key] === '') {
+          ctx.addIssue({ code: 'custom', path: [key], message: `missing (required for a ${mount.type} mount)` });
+        }
       }
-    }
-  });
+    }),
+  );
 export type JsonMount = z.infer<typeof jsonMountSchema>;
 
 export const jsonRouteSchema = z.strictObject({
-  destination: cidr().optional(),
-  source: cidr().optional(),
-  gateway: ipAddress().optional(),
-  interface_name: z.string().optional(),
+  destination: z.optional(cidr()),
+  source: z.optional(cidr()),
+  gateway: z.optional(ipAddress()),
+  interface_name: optionalString,
 });
 export type JsonRoute = z.infer<typeof jsonRouteSchema>;
 
 export const jsonIdMappingSchema = z.strictObject({
-  container_id: unsigned(),
-  host_id: unsigned(),
-  size: integer().positive(),
+  container_id: unsigned,
+  host_id: unsigned,
+  size: integer.check(z.positive()),
 });
 export type JsonIdMapping = z.infer<typeof jsonIdMappingSchema>;
 
@@ -204,37 +226,37 @@ const namespaceName = z.custom<JsonNamespaceName>(
 const CAPABILITIES: ReadonlySet<string> = new Set(CAPABILITY_NAMES);
 
 /** "MKNOD" or "CAP_MKNOD". */
-const capabilityName = z.string().refine((value) => CAPABILITIES.has(value.replace(/^CAP_/, '')), {
-  error: (issue) => `unknown capability ${JSON.stringify(issue.input)}`,
-});
+const capabilityName = string.check(
+  z.refine((value) => CAPABILITIES.has(value.replace(/^CAP_/, '')), {
+    error: (issue) => `unknown capability ${JSON.stringify(issue.input)}`,
+  }),
+);
 
 // --- the file ---------------------------------------------------------------------
 
 export const containerJsonSchema = z.strictObject({
   /** lc extension: the root filesystem, relative to the container directory; default ".". */
-  rootfs: z.string().optional(),
-  hostname: z.string().optional(),
-  readonly_fs: z.boolean().optional(),
-  no_pivot_root: z.boolean().optional(),
-  user: z.string().optional(),
-  working_dir: z.string().optional(),
-  environment: z
-    .array(checkedString((value) => /^[^=]+=/.test(value), '"NAME=value"'))
-    .optional(),
-  tty: z.boolean().optional(),
+  rootfs: optionalString,
+  hostname: optionalString,
+  readonly_fs: optionalBoolean,
+  no_pivot_root: optionalBoolean,
+  user: optionalString,
+  working_dir: optionalString,
+  environment: z.optional(z.array(checkedString((value) => /^[^=]+=/.test(value), '"NAME=value"'))),
+  tty: optionalBoolean,
   /** Namespaces to create; a name mapped to false is the same as absent. */
-  namespaces: z.partialRecord(namespaceName, z.boolean()).optional(),
+  namespaces: z.optional(z.partialRecord(namespaceName, boolean)),
   /** Capabilities to KEEP; every other one is dropped. */
-  capabilities: z.array(capabilityName).optional(),
+  capabilities: z.optional(z.array(capabilityName)),
   /** Absent: the container shares the host's network stack. */
-  networks: z.array(jsonNetworkSchema).optional(),
-  cgroups: jsonCgroupSchema.optional(),
-  context: jsonContextSchema.optional(),
-  mounts: z.array(jsonMountSchema).optional(),
-  routes: z.array(jsonRouteSchema).optional(),
-  device_nodes: z.array(jsonDeviceSchema).optional(),
+  networks: z.optional(z.array(jsonNetworkSchema)),
+  cgroups: z.optional(jsonCgroupSchema),
+  context: z.optional(jsonContextSchema),
+  mounts: z.optional(z.array(jsonMountSchema)),
+  routes: z.optional(z.array(jsonRouteSchema)),
+  device_nodes: z.optional(z.array(jsonDeviceSchema)),
   /** lc extension: user-namespace id maps. */
-  uid_mappings: z.array(jsonIdMappingSchema).optional(),
-  gid_mappings: z.array(jsonIdMappingSchema).optional(),
+  uid_mappings: z.optional(z.array(jsonIdMappingSchema)),
+  gid_mappings: z.optional(z.array(jsonIdMappingSchema)),
 });
 export type ContainerJson = z.infer<typeof containerJsonSchema>;

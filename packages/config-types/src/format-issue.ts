@@ -4,7 +4,7 @@
 // ours (lower case, no trailing period); schemas override it where they know better
 // ("unknown capability \"FOO\""). `formatIssue` then puts the path in front and, where
 // the message does not already say it, the value that was found.
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 
 export type Issue = z.core.$ZodIssue;
 

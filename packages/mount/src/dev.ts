@@ -4,6 +4,7 @@
 import { posix } from 'node:path';
 import { type ContainerModel, hasNamespace } from '@lc/config-types';
 import { MS, makedev, type PlanBuilder, S_IFCHR, type System, steps } from '@lc/system';
+import { nodeSteps } from './device-node.js';
 import { withMountLabel } from './mount-label.js';
 import { ensureTarget } from './mount-target.js';
 import type { PlannedTree } from './planned-tree.js';
@@ -47,19 +48,20 @@ export function devSteps(b: PlanBuilder, model: ContainerModel, sys: System, tre
   // umask is 0 at this point of the plan, so 0666 is what the nodes get: no chmod.
   for (const [name, major, minor] of DEFAULT_NODES) {
     if (!wanted(name)) continue;
-    steps.mknod(b, `${dev}/${name}`, S_IFCHR | 0o666, makedev(major, minor));
-    tree.created(`${dev}/${name}`, 'char');
+    const node = { path: `/dev/${name}`, mode: S_IFCHR | 0o666, dev: makedev(major, minor), type: 'char' } as const;
+    nodeSteps(b, model, tree, node, 'rootfs');
   }
 
   // newinstance: a devpts of its own, so the container neither sees nor allocates the
-  // host's ptys; gid=5 (tty) and mode=620 are what login and sshd expect.
+  // host's ptys; gid=5 (tty) and mode=620 are what login and sshd expect. In a user
+  // namespace whose gid map leaves out 5, the kernel refuses gid=5 (EINVAL).
   directory(b, tree, `${dev}/pts`, 0o755);
   steps.mount(b, {
     source: 'devpts',
     target: `${dev}/pts`,
     fstype: 'devpts',
     flags: MS.NOSUID | MS.NOEXEC,
-    data: withMountLabel('newinstance,ptmxmode=0666,mode=620,gid=5', label),
+    data: withMountLabel(`newinstance,ptmxmode=0666,mode=620${ttyGroupMapped(model) ? ',gid=5' : ''}`, label),
   });
   tree.mounted(`${dev}/pts`);
 
@@ -97,6 +99,13 @@ export function devSteps(b: PlanBuilder, model: ContainerModel, sys: System, tre
   }
   return dev;
 }
+
+function ttyGroupMapped(model: ContainerModel): boolean {
+  if (!hasNamespace(model, 'user')) return true;
+  return model.gidMappings.some((m) => m.containerId <= TTY_GID && TTY_GID < m.containerId + m.size);
+}
+
+const TTY_GID = 5;
 
 // The tmpfs is new and empty: nothing to resolve below it.
 function directory(b: PlanBuilder, tree: PlannedTree, path: string, mode: number): void {

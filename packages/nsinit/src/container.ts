@@ -10,6 +10,7 @@ import { cloneInit } from './clone-init.js';
 import { lockContainerDir, processStartTime, removeState, writeState } from './container-state.js';
 import { InitError } from './errors.js';
 import { defaultExecutor, type Executor } from './executor.js';
+import { writeIdMappings } from './id-mappings.js';
 import { buildInitPlan } from './init-plan.js';
 import { ERROR_RECORD_SIZE, INIT_FAILED_STEP } from './init-protocol.js';
 import type { LaunchedInit, StdioEntry } from './launched.js';
@@ -89,17 +90,25 @@ async function follow(
     });
   });
   const errorRecord = readToEnd(init.errorRead);
+  let refused: unknown;
   try {
     const start = processStartTime(init.pid);
     if (start !== undefined) writeState(dir, { pid: init.pid, start });
-    // Everything the parent does for the container happens before this byte: the
-    // init waits on the sync pipe (cgroups, #4, join here).
+    // Everything the parent does for the container happens before this byte, while
+    // the child waits on the sync pipe (id maps; cgroups, #4).
+    writeIdMappings(init.pid, model);
     writeSync(init.syncWrite, Buffer.of(1));
   } catch (error) {
     // EPIPE: the init died before the go; its exit and error record tell why.
-    if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EPIPE') refused = error;
   } finally {
     sys.close(init.syncWrite);
+  }
+  if (refused !== undefined) {
+    // No go: with the sync pipe closed the child reads EOF and exits; once it is
+    // reaped, nothing of the container is left.
+    await exited;
+    throw refused;
   }
   const record = await errorRecord;
   if (record.length >= ERROR_RECORD_SIZE) {

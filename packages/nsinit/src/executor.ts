@@ -21,6 +21,7 @@ const FLAGS: readonly (readonly [NamespaceKind, number])[] = [
   ['ipc', CLONE.NEWIPC],
   ['network', CLONE.NEWNET],
   ['pid', CLONE.NEWPID],
+  ['user', CLONE.NEWUSER],
 ];
 
 function flagsOf(model: ContainerModel, kinds: readonly NamespaceKind[]): number {
@@ -29,12 +30,14 @@ function flagsOf(model: ContainerModel, kinds: readonly NamespaceKind[]): number
 
 /**
  * Namespaces clone3 makes for the native executor's child. A new pid namespace must
- * exist before its first process is made; the others are cheaper made by the child
- * itself (a netns costs ~0.5 ms, which clone3 would spend on the parent's main
- * thread). The node executor's split is in spawn-init.ts.
+ * exist before its first process is made; a user namespace comes first of all (the
+ * others must be owned by it, and the parent maps its ids while the child waits). The
+ * rest are cheaper made by the child itself (a netns costs ~0.5 ms, which clone3
+ * would spend on the parent's main thread). The node executor's split is in
+ * spawn-init.ts.
  */
 export function cloneNamespaces(model: ContainerModel): number {
-  return flagsOf(model, ['pid']);
+  return flagsOf(model, ['user', 'pid']);
 }
 
 /** Namespaces the plan itself unshares, first thing. */

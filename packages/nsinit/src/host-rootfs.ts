@@ -59,10 +59,19 @@ export async function createHostRootfs(dir: string): Promise<void> {
   await writeFile(join(rootfs, 'etc/passwd'), PASSWD);
   await writeFile(join(rootfs, 'etc/group'), GROUP);
   await writeFile(join(rootfs, 'etc/hosts'), '127.0.0.1\tlocalhost\n::1\tlocalhost\n');
+  const uid = process.geteuid?.() ?? 0;
+  const gid = process.getegid?.() ?? 0;
   const config = {
     rootfs: 'rootfs',
     hostname: 'lc',
-    namespaces: { NEWNS: true, NEWUTS: true, NEWIPC: true, NEWPID: true, NEWNET: true },
+    namespaces: { NEWNS: true, NEWUTS: true, NEWIPC: true, NEWPID: true, NEWNET: true, ...(uid !== 0 ? { NEWUSER: true } : {}) },
+    // Made by an unprivileged user: a rootless container, whose root is that user.
+    ...(uid !== 0
+      ? {
+          uid_mappings: [{ container_id: 0, host_id: uid, size: 1 }],
+          gid_mappings: [{ container_id: 0, host_id: gid, size: 1 }],
+        }
+      : {}),
     capabilities: DEFAULT_CAPABILITIES,
     environment: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root', 'TERM=xterm', 'container=lc'],
     mounts,

@@ -98,10 +98,35 @@ describe('buildInitPlan', () => {
 });
 
 describe('buildInitPlan, what the node executor cannot do', () => {
-  it('refuses a user namespace and namespace paths, naming the field', () => {
+  it('refuses a user namespace on the node executor, and one without maps', () => {
     const sys = fakeHost();
-    expect(() => buildInitPlan(model({ namespaces: { NEWNS: true, NEWUSER: true } }), ['true'], sys)).toThrow(
-      'namespaces.NEWUSER: needs the native executor (issue #3)',
+    const userns = { namespaces: { NEWNS: true, NEWUSER: true } };
+    expect(() => buildInitPlan(model(userns), ['true'], sys, { executor: 'node' })).toThrow(
+      'namespaces.NEWUSER: needs the native executor',
     );
+    expect(() => buildInitPlan(model(userns), ['true'], sys, { executor: 'native' })).toThrow(
+      'uid_mappings: a user namespace needs at least one',
+    );
+  });
+
+  it('becomes root of the user namespace right after the go, and maps nothing itself', () => {
+    const plan = buildInitPlan(
+      model({
+        namespaces: { NEWNS: true, NEWUSER: true, NEWPID: true },
+        uid_mappings: [{ container_id: 0, host_id: 100000, size: 65536 }],
+        gid_mappings: [{ container_id: 0, host_id: 100000, size: 65536 }],
+      }),
+      ['true'],
+      fakeHost(),
+      { executor: 'native' },
+    );
+    const text = renderPlan(plan).split('\n').slice(3, 8).join('\n');
+    expect(text).toMatchInlineSnapshot(`
+      "  3  unshare(CLONE_NEWNS)
+        4  read($sync, <1 bytes>, 1)  [0 = error]
+        5  setresgid(0, 0, 0)
+        6  setresuid(0, 0, 0)
+        7  umask(0)"
+    `);
   });
 });

@@ -9,6 +9,7 @@ import { type Plan, PlanBuilder, type System, steps } from '@lc/system';
 import { ConfigurationError } from './errors.js';
 import { execSteps } from './exec-steps.js';
 import { defaultExecutor, type Executor } from './executor.js';
+import { setgroupsDenied } from './id-mappings.js';
 import { ERROR_SLOT } from './init-protocol.js';
 import { startSteps } from './start-steps.js';
 
@@ -24,14 +25,12 @@ export function buildInitPlan(
   sys: System,
   options: InitPlanOptions = {},
 ): Plan {
-  validate(model, args);
+  const executor = options.executor ?? defaultExecutor();
+  validate(model, args, executor);
   const user = resolveUser(sys, model.rootfs, model.process.user);
   const b = new PlanBuilder(sys.arch);
   b.input(ERROR_SLOT);
-  startSteps(b, model, {
-    executor: options.executor ?? defaultExecutor(),
-    redirected: options.redirected ?? [false, false, false],
-  });
+  startSteps(b, model, { executor, redirected: options.redirected ?? [false, false, false] });
   // Nodes and directories get exactly the modes the plan asks for.
   steps.umask(b, 0);
 
@@ -43,7 +42,7 @@ export function buildInitPlan(
   readonlyRootSteps(b, model, sys);
   steps.umask(b, 0o022);
 
-  credentialSteps(b, model, user, sys);
+  credentialSteps(b, model, user, sys, { setgroups: !setgroupsDenied(model) });
   steps.chdir(b, model.process.cwd);
   // The LSM labels apply at the next execve: set them last.
   labelSteps(b, model);
@@ -51,7 +50,7 @@ export function buildInitPlan(
   return b.build();
 }
 
-function validate(model: ContainerModel, args: readonly string[]): void {
+function validate(model: ContainerModel, args: readonly string[], executor: Executor): void {
   if (args.length === 0 || args[0] === '') throw new ConfigurationError('command', 'no command given');
   if (!hasNamespace(model, 'mount')) {
     throw new ConfigurationError(
@@ -62,7 +61,9 @@ function validate(model: ContainerModel, args: readonly string[]): void {
   if (hasNamespace(model, 'user')) {
     // unshare(CLONE_NEWUSER) fails with EINVAL in a threaded process such as the Node
     // init; the native executor's single-threaded child can do it.
-    throw new ConfigurationError('namespaces.NEWUSER', 'needs the native executor (issue #3)');
+    if (executor === 'node') throw new ConfigurationError('namespaces.NEWUSER', 'needs the native executor');
+    if (model.uidMappings.length === 0) throw new ConfigurationError('uid_mappings', 'a user namespace needs at least one');
+    if (model.gidMappings.length === 0) throw new ConfigurationError('gid_mappings', 'a user namespace needs at least one');
   }
   if (model.namespaces.some((ns) => ns.path !== undefined)) {
     throw new ConfigurationError('namespaces', 'joining an existing namespace by path is not supported yet');

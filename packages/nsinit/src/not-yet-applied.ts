@@ -1,7 +1,7 @@
 // Sections of a valid container.json that this version accepts but does not apply
 // yet. Running a container that silently ignores its memory limit or its network
 // would be worse than saying so: the CLI prints these as warnings.
-import type { ContainerModel } from '@lc/config-types';
+import { type ContainerModel, hasNamespace } from '@lc/config-types';
 
 export function notYetApplied(model: ContainerModel): string[] {
   const notes: string[] = [];
@@ -11,8 +11,8 @@ export function notYetApplied(model: ContainerModel): string[] {
     notes.push('networks/routes: only loopback is set up yet (issue #5)');
   }
   if (model.process.terminal) notes.push('tty: not supported yet (issue #6); the container gets nsinit\'s stdio');
-  if (model.uidMappings.length > 0 || model.gidMappings.length > 0) {
-    notes.push('uid_mappings/gid_mappings: not applied without NEWUSER (issue #3)');
+  if ((model.uidMappings.length > 0 || model.gidMappings.length > 0) && !hasNamespace(model, 'user')) {
+    notes.push('uid_mappings/gid_mappings: not applied without NEWUSER');
   }
   return notes;
 }

@@ -1,6 +1,6 @@
 // The first steps of a plan: what the executor's process must do before the
 // container's setup, which differs between a clone3 child and a Node init.
-import type { ContainerModel } from '@lc/config-types';
+import { type ContainerModel, hasNamespace } from '@lc/config-types';
 import { imm, type PlanBuilder, PR, SIGNALS, steps } from '@lc/system';
 import { type Executor, namespacesMadeByPlan } from './executor.js';
 import { ERROR_READ_SLOT, STDIO_SLOTS, SYNC_SLOT, SYNC_WRITE_SLOT } from './init-protocol.js';
@@ -28,4 +28,10 @@ export function startSteps(b: PlanBuilder, model: ContainerModel, options: Start
   steps.prctl(b, PR.SET_PDEATHSIG, imm(SIGNALS.SIGKILL, 'signal'), 'set the parent-death signal');
   steps.unshare(b, namespacesMadeByPlan(model, options.executor), { label: 'unshare namespaces' });
   steps.read(b, sync, 1, 'wait for the parent (sync pipe)', { zeroIsError: true });
+  if (hasNamespace(model, 'user')) {
+    // The child still has the parent's ids, which the new maps do not hold (files it
+    // created would fail with EOVERFLOW): become the namespace's root, now mapped.
+    steps.setresgid(b, 0, { label: 'become gid 0 of the user namespace' });
+    steps.setresuid(b, 0, { label: 'become uid 0 of the user namespace' });
+  }
 }

@@ -58,3 +58,14 @@ describe('credentialSteps', () => {
     expect(plan({ capabilities: ['MKNOD'] }).steps.some((step) => step.label === 'set no_new_privs')).toBe(false);
   });
 });
+
+describe('credentialSteps where setgroups is denied (rootless)', () => {
+  it('leaves setgroups out and still switches gid and uid', () => {
+    const b = new PlanBuilder('x64');
+    credentialSteps(b, testModel(), alice, new FakeSystem(), { setgroups: false });
+    const calls = b.build().steps.map((step) => step.syscall);
+    expect(calls).not.toContain('setgroups');
+    expect(calls).toContain('setresgid');
+    expect(calls).toContain('setresuid');
+  });
+});

@@ -20,7 +20,22 @@ import { imm, type PlanBuilder, PR, SIGNALS, type System, steps } from '@lc/syst
 import { capabilityName, capabilityNumber } from './capabilities.js';
 import type { ResolvedUser } from './user.js';
 
-export function credentialSteps(b: PlanBuilder, model: ContainerModel, user: ResolvedUser, sys: System): void {
+export interface CredentialOptions {
+  /**
+   * False in a user namespace whose /proc/<pid>/setgroups says "deny" (a rootless
+   * container: an unprivileged parent may map its gid only after denying setgroups),
+   * where setgroups fails with EPERM: the inherited groups are then kept.
+   */
+  readonly setgroups?: boolean;
+}
+
+export function credentialSteps(
+  b: PlanBuilder,
+  model: ContainerModel,
+  user: ResolvedUser,
+  sys: System,
+  options: CredentialOptions = {},
+): void {
   const lastCap = sys.capLastCap();
   const kept = new Set(model.process.capabilities.map(capabilityNumber));
 
@@ -35,7 +50,9 @@ export function credentialSteps(b: PlanBuilder, model: ContainerModel, user: Res
   }
   steps.prctl(b, PR.SET_KEEPCAPS, 1, 'keep capabilities across the user switch');
   // An empty list still matters: it clears the groups inherited from the parent.
-  steps.setgroups(b, user.additionalGids, { label: `setgroups [${user.additionalGids.join(', ')}]` });
+  if (options.setgroups !== false) {
+    steps.setgroups(b, user.additionalGids, { label: `setgroups [${user.additionalGids.join(', ')}]` });
+  }
   steps.setresgid(b, user.gid);
   steps.setresuid(b, user.uid);
 

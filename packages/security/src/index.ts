@@ -1,4 +1,5 @@
 export { capabilityName, capabilityNumber } from './capabilities.js';
+export type { CredentialOptions } from './credentials.js';
 export { credentialSteps } from './credentials.js';
 export { labelSteps } from './labels.js';
 export { type GroupEntry, type PasswdEntry, parseGroup, parsePasswd } from './passwd.js';
