@@ -6,15 +6,71 @@ import { Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import type { ContainerModel } from '@lc/config-types';
 import { CLONE, CLONE_CLEAR_SIGHAND, type Plan, SIGNALS, type System } from '@lc/system';
+import { initError, readToEnd } from './error-record.js';
 import { cloneNamespaces } from './executor.js';
 import { ERROR_READ_SLOT, ERROR_SLOT, STDIO_SLOTS, SYNC_SLOT, SYNC_WRITE_SLOT } from './init-protocol.js';
 import type { LaunchedInit, ProcessEnd, StdioEntry } from './launched.js';
 
 export function cloneInit(model: ContainerModel, plan: Plan, sys: System, stdio: readonly StdioEntry[]): LaunchedInit {
+  const launched = launch(plan, sys, stdio, cloneNamespaces(model), {});
+  return watchChild(launched.child.pid, launched.child.pidfd, launched.child.memory, sys, launched);
+}
+
+/**
+ * Starts a join plan (join-plan.ts): the clone3 child enters the container's
+ * namespaces and forks; the fork, a child of this process inside the container's pid
+ * namespace, is the process to follow. `namespaceFds` fill the plan's inputs.
+ */
+export async function cloneJoined(
+  plan: Plan,
+  sys: System,
+  stdio: readonly StdioEntry[],
+  namespaceFds: Readonly<Record<string, number>>,
+  forkedSlot: number,
+): Promise<LaunchedInit> {
+  const launched = launch(plan, sys, stdio, 0, namespaceFds);
+  const { child } = launched;
+  liveMemory.add(child.memory);
+  const exit = await new Promise<ProcessEnd>((resolve) => {
+    const watcher = sys.watchReadable(child.pidfd, () => {
+      const end = sys.reapPidfd(child.pidfd);
+      if (!end) return;
+      watcher.close();
+      resolve(end);
+    });
+  });
+  sys.close(child.pidfd);
+  const pid = Number(child.slot(forkedSlot));
+  if (exit.code !== 0 || pid <= 0) {
+    // It failed before the fork (entering a namespace): its error record says why.
+    liveMemory.delete(child.memory);
+    for (const fd of [launched.syncWrite, ...launched.parentEnds]) if (fd !== null) sys.close(fd);
+    const record = await readToEnd(launched.errorRead);
+    throw record.length > 0 ? initError(plan, record) : new Error(`joining: the clone3 child ended with ${JSON.stringify(exit)}`);
+  }
+  // The fork is this process's child (CLONE_PARENT), a zombie at worst: the pid is safe.
+  return watchChild(pid, sys.pidfdOpen(pid), child.memory, sys, launched);
+}
+
+interface Launched {
+  readonly child: ReturnType<System['launchNative']>;
+  readonly syncWrite: number;
+  readonly errorRead: number;
+  readonly parentEnds: readonly (number | null)[];
+}
+
+function launch(
+  plan: Plan,
+  sys: System,
+  stdio: readonly StdioEntry[],
+  namespaces: number,
+  extraInputs: Readonly<Record<string, number>>,
+): Launched {
   const [syncRead, syncWrite] = sys.pipe();
   const [errorRead, errorWrite] = sys.pipe();
   const childEnds = [syncRead, errorWrite];
   const inputs: Record<string, number> = {
+    ...extraInputs,
     [SYNC_SLOT]: syncRead,
     [ERROR_SLOT]: errorWrite,
     [SYNC_WRITE_SLOT]: syncWrite,
@@ -43,7 +99,7 @@ export function cloneInit(model: ContainerModel, plan: Plan, sys: System, stdio:
       // CLONE_VM: no copy of Node's page tables; CLONE_CLEAR_SIGHAND: Node's handlers
       // must never run in the child, on the shared heap; CLONE_PIDFD: wait and kill
       // without pid races.
-      cloneFlags: BigInt(CLONE.VM | CLONE.PIDFD | cloneNamespaces(model)) | CLONE_CLEAR_SIGHAND,
+      cloneFlags: BigInt(CLONE.VM | CLONE.PIDFD | namespaces) | CLONE_CLEAR_SIGHAND,
       exitSignal: SIGNALS.SIGCHLD,
       errorFd: errorWrite,
     });
@@ -54,49 +110,50 @@ export function cloneInit(model: ContainerModel, plan: Plan, sys: System, stdio:
     // The child holds its own copies now.
     for (const fd of childEnds) sys.close(fd);
   }
-  return watchChild(child, sys, syncWrite, errorRead, parentEnds);
+  return { child, syncWrite, errorRead, parentEnds };
 }
 
 /** Memory the native children read (their plans): referenced until they have died. */
 const liveMemory = new Set<unknown>();
 
-function watchChild(
-  child: ReturnType<System['launchNative']>,
-  sys: System,
-  syncWrite: number,
-  errorRead: number,
-  parentEnds: readonly (number | null)[],
-): LaunchedInit {
+function watchChild(pid: number, pidfd: number, memory: unknown, sys: System, launched: Launched): LaunchedInit {
   const listeners: ((end: ProcessEnd) => void)[] = [];
-  liveMemory.add(child.memory);
-  let pidfd: number | null = child.pidfd;
-  const watcher = sys.watchReadable(child.pidfd, () => {
-    if (pidfd === null) return;
+  liveMemory.add(memory);
+  let open = true;
+  const watcher = sys.watchReadable(pidfd, () => {
+    if (!open) return;
     const exit = sys.reapPidfd(pidfd);
     if (!exit) return;
     watcher.close();
     sys.close(pidfd);
-    pidfd = null;
-    liveMemory.delete(child.memory);
+    open = false;
+    liveMemory.delete(memory);
     for (const listener of listeners) listener(exit);
   });
+  return {
+    ...launchedStreams(launched),
+    pid,
+    onExit: (listener) => {
+      listeners.push(listener);
+    },
+    kill: (signal) => {
+      if (open) sys.signalPidfd(pidfd, signal);
+    },
+  };
+}
+
+function launchedStreams(launched: Launched): Pick<LaunchedInit, 'syncWrite' | 'errorRead' | 'stdin' | 'stdout' | 'stderr'> {
+  const [stdin, stdout, stderr] = launched.parentEnds;
   const input = (fd: number | null | undefined) => (fd == null ? null : new Socket({ fd, readable: false, writable: true }));
   // A socket reads from the start and can end before anyone listens; a PassThrough
   // holds the output, and its end, until it is read.
   const output = (fd: number | null | undefined) =>
     fd == null ? null : new Socket({ fd, readable: true, writable: false }).pipe(new PassThrough());
   return {
-    pid: child.pid,
-    syncWrite,
-    errorRead,
-    stdin: input(parentEnds[0]),
-    stdout: output(parentEnds[1]),
-    stderr: output(parentEnds[2]),
-    onExit: (listener) => {
-      listeners.push(listener);
-    },
-    kill: (signal) => {
-      if (pidfd !== null) sys.signalPidfd(pidfd, signal);
-    },
+    syncWrite: launched.syncWrite,
+    errorRead: launched.errorRead,
+    stdin: input(stdin),
+    stdout: output(stdout),
+    stderr: output(stderr),
   };
 }

@@ -1,18 +1,17 @@
 // Starting a container from its directory and following it to its exit: the whole
 // life cycle `nsinit exec` drives.
 import { writeSync } from 'node:fs';
-import { Socket } from 'node:net';
-import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { type ContainerModel, loadContainerConfig } from '@lc/config-types';
-import { errnoName, linuxSystem, type Plan, type System } from '@lc/system';
+import { linuxSystem, type Plan, type System } from '@lc/system';
 import { cloneInit } from './clone-init.js';
 import { lockContainerDir, processStartTime, removeState, writeState } from './container-state.js';
-import { InitError } from './errors.js';
+import { initError, readToEnd } from './error-record.js';
 import { defaultExecutor, type Executor } from './executor.js';
+import { type ExitStatus, exitStatus, signalNumber } from './exit-status.js';
 import { writeIdMappings } from './id-mappings.js';
 import { buildInitPlan } from './init-plan.js';
-import { ERROR_RECORD_SIZE, INIT_FAILED_STEP } from './init-protocol.js';
+import { ERROR_RECORD_SIZE } from './init-protocol.js';
 import type { LaunchedInit, StdioEntry } from './launched.js';
 import { notYetApplied } from './not-yet-applied.js';
 import { spawnInit } from './spawn-init.js';
@@ -31,11 +30,6 @@ export interface StartOptions {
   readonly onWarning?: (message: string) => void;
 }
 
-export interface ExitStatus {
-  /** The exit code, or 128 + the signal number when a signal ended the container. */
-  readonly exitCode: number;
-  readonly signal: NodeJS.Signals | null;
-}
 
 export interface RunningContainer {
   readonly pid: number;
@@ -85,8 +79,7 @@ async function follow(
     init.onExit((end) => {
       removeState(dir);
       unlock();
-      const signal = end.signal === null ? null : signalName(end.signal);
-      resolve({ exitCode: end.signal === null ? (end.code ?? 0) : 128 + end.signal, signal });
+      resolve(exitStatus(end));
     });
   });
   const errorRecord = readToEnd(init.errorRead);
@@ -123,36 +116,9 @@ async function follow(
     stderr: init.stderr,
     exited,
     kill: (signal = 'SIGTERM') => {
-      init.kill(typeof signal === 'number' ? signal : constants.signals[signal]);
+      init.kill(signalNumber(signal));
       return true;
     },
   };
 }
 
-function signalName(signal: number): NodeJS.Signals | null {
-  const entry = Object.entries(constants.signals).find(([, value]) => value === signal);
-  return entry ? (entry[0] as NodeJS.Signals) : null;
-}
-
-function initError(plan: Plan, record: Buffer): InitError {
-  const step = record.readUInt32LE(0);
-  const errno = record.readUInt32LE(4);
-  if (step === INIT_FAILED_STEP) {
-    const message = record.subarray(ERROR_RECORD_SIZE).toString() || 'failed';
-    return new InitError(`container init: ${message}`, { step, errno, label: 'init' });
-  }
-  if (step >= plan.steps.length) return new InitError('the plan ended without an exec', { step, errno, label: 'end' });
-  const label = plan.steps[step]?.label ?? `step ${step}`;
-  return new InitError(`${label}: ${errnoName(errno)}`, { step, errno, label });
-}
-
-/** Reads a pipe to EOF without blocking a threadpool thread (the fd is ours alone). */
-function readToEnd(fd: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const socket = new Socket({ fd, readable: true, writable: false });
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.once('error', reject);
-    socket.once('close', () => resolve(Buffer.concat(chunks)));
-  });
-}

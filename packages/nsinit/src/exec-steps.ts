@@ -1,6 +1,7 @@
 // The last steps before the user's program: undo what the Node init inherited
 // from Node, close what must not leak, and exec the program found in the
 // container's PATH.
+import type { ContainerModel } from '@lc/config-types';
 import { CLOSE_RANGE_CLOEXEC, errnoNumber, type PlanBuilder, SIGNALS, steps } from '@lc/system';
 
 /** execvp's default when the environment has no PATH. */
@@ -40,4 +41,11 @@ function searchPath(env: readonly string[]): string[] {
   const entry = env.findLast((value) => value.startsWith('PATH='));
   const path = entry === undefined ? DEFAULT_PATH : entry.slice('PATH='.length);
   return path.split(':').map((dir) => dir || '.');
+}
+
+/** The configured environment, with HOME from /etc/passwd when it does not set one (as runc). */
+export function environment(model: ContainerModel, home: string): string[] {
+  const env = [...model.process.env];
+  if (!env.some((entry) => entry.startsWith('HOME='))) env.push(`HOME=${home}`);
+  return env;
 }

@@ -1,10 +1,13 @@
-export type { ExitStatus, RunningContainer, StartOptions } from './container.js';
+export type { RunningContainer, StartOptions } from './container.js';
 export { startContainer } from './container.js';
 export type { RecordedContainer } from './container-state.js';
 export { processStartTime, runningContainer } from './container-state.js';
 export { ConfigurationError, ContainerRunningError, InitError } from './errors.js';
 export type { Executor } from './executor.js';
 export { defaultExecutor } from './executor.js';
+export type { ExitStatus } from './exit-status.js';
 export { createHostRootfs, DEFAULT_CAPABILITIES } from './host-rootfs.js';
 export { buildInitPlan } from './init-plan.js';
+export type { ExecInOptions, JoinedProcess } from './join.js';
+export { execInContainer } from './join.js';
 export type { StdioEntry } from './launched.js';

@@ -7,7 +7,7 @@ import { loopbackSteps } from '@lc/network';
 import { credentialSteps, labelSteps, pathSteps, resolveUser } from '@lc/security';
 import { type Plan, PlanBuilder, type System, steps } from '@lc/system';
 import { ConfigurationError } from './errors.js';
-import { execSteps } from './exec-steps.js';
+import { environment, execSteps } from './exec-steps.js';
 import { defaultExecutor, type Executor } from './executor.js';
 import { setgroupsDenied } from './id-mappings.js';
 import { ERROR_SLOT } from './init-protocol.js';
@@ -71,11 +71,4 @@ function validate(model: ContainerModel, args: readonly string[], executor: Exec
   if (model.hostname !== undefined && !hasNamespace(model, 'uts')) {
     throw new ConfigurationError('hostname', 'needs the NEWUTS namespace (it would rename the host)');
   }
-}
-
-/** The configured environment, with HOME from /etc/passwd when it does not set one (as runc). */
-function environment(model: ContainerModel, home: string): string[] {
-  const env = [...model.process.env];
-  if (!env.some((entry) => entry.startsWith('HOME='))) env.push(`HOME=${home}`);
-  return env;
 }

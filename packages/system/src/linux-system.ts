@@ -112,6 +112,11 @@ class LinuxSystem implements System {
     return info.readInt32LE(SIGINFO_CODE) === CLD_EXITED ? { code: status, signal: null } : { code: null, signal: status };
   }
 
+  pidfdOpen(pid: number): number {
+    // pidfd_open always sets O_CLOEXEC on the fd it returns.
+    return Number(this.syscall('pidfd_open', syscallNumber('pidfd_open', this.arch), [BigInt(pid), 0n]));
+  }
+
   signalPidfd(pidfd: number, signal: number): void {
     this.syscall('pidfd_send_signal', syscallNumber('pidfd_send_signal', this.arch), [BigInt(pidfd), BigInt(signal), 0n, 0n]);
   }

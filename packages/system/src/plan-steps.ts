@@ -1,7 +1,7 @@
 // One function per syscall a plan uses: each knows its arguments' formats and writes
 // the label an error line will carry. Packages build their steps with these rather
 // than with raw `PlanBuilder.step` calls.
-import { AT_FDCWD, F_SETFD, LINUX_CAPABILITY_VERSION_3, SIG_SETMASK } from './constants.js';
+import { AT_FDCWD, CLONE, F_SETFD, LINUX_CAPABILITY_VERSION_3, SIG_SETMASK } from './constants.js';
 import { type ArgInput, type DataRef, imm, type PlanBuilder, type SlotRef, type StepOptions } from './plan.js';
 
 const cwd = imm(AT_FDCWD, 'fd');
@@ -189,4 +189,18 @@ export function read(b: PlanBuilder, fd: ArgInput, size: number, label: string, 
 
 export function dup3(b: PlanBuilder, oldFd: ArgInput, newFd: number, label: string, options: StepOptions = {}): number {
   return b.step('dup3', [oldFd, newFd, 0], { label, ...options });
+}
+
+export function setns(b: PlanBuilder, fd: ArgInput, nstype: number, label: string, options: StepOptions = {}): number {
+  return b.step('setns', [fd, imm(nstype, 'clone-flags')], { label, ...options });
+}
+
+/**
+ * Forks the process into one whose parent is the executor's parent (CLONE_PARENT), so
+ * it can wait for it; the pid lands in `result` and the forking side exits. With
+ * CLONE_VM the new process shares the memory the plan lives in, and (no stack given)
+ * the stack pointer, which the executor never uses. x86-64 argument order.
+ */
+export function forkIntoParent(b: PlanBuilder, result: SlotRef, label: string, options: StepOptions = {}): number {
+  return b.step('clone', [imm(CLONE.VM | CLONE.PARENT, 'clone-flags'), 0, 0, 0, 0], { label, result, fork: true, ...options });
 }

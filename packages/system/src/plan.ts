@@ -60,6 +60,11 @@ export interface Step {
   readonly result?: number;
   /** A result of 0 is a failure (EOF on the sync pipe: the parent went away). */
   readonly zeroIsError?: boolean;
+  /**
+   * The step makes a process (clone): the side that got a pid keeps it in `result`
+   * and exits 0; the new process goes on with the next step. Native executor only.
+   */
+  readonly fork?: boolean;
   /** What the step does, for error lines: "mount proc on /r/proc". */
   readonly label: string;
 }
@@ -102,6 +107,7 @@ export interface StepOptions {
   readonly onError?: ErrorPolicy;
   readonly result?: SlotRef;
   readonly zeroIsError?: boolean;
+  readonly fork?: boolean;
 }
 
 export function imm(value: number | bigint, format: ArgFormat = 'int'): Immediate {
@@ -171,6 +177,7 @@ export class PlanBuilder {
       label: options.label ?? syscall,
       ...(options.result ? { result: options.result.index } : {}),
       ...(options.zeroIsError ? { zeroIsError: true } : {}),
+      ...(options.fork ? { fork: true } : {}),
     };
     this.#steps.push(step);
     return this.#steps.length - 1;

@@ -58,7 +58,8 @@ export function renderStep(plan: Plan, step: Step, shownBefore: (data: number) =
     })
     .join(', ');
   const result = step.result === undefined ? '' : ` = $${plan.slots[step.result]?.name ?? step.result}`;
-  return `${step.syscall}(${args})${result}${renderPolicy(step.onError)}${step.zeroIsError ? '  [0 = error]' : ''}`;
+  const flags = `${step.zeroIsError ? '  [0 = error]' : ''}${step.fork ? '  [fork: the parent side exits]' : ''}`;
+  return `${step.syscall}(${args})${result}${renderPolicy(step.onError)}${flags}`;
 }
 
 function renderPolicy(policy: ErrorPolicy): string {

@@ -39,6 +39,8 @@ const NUMBERS = {
   fchmodat: [268, 53],
   close_range: [436, 436],
   clone3: [435, 435],
+  clone: [56, 220],
+  pidfd_open: [434, 434],
   waitid: [247, 95],
   pidfd_send_signal: [424, 424],
   dup3: [292, 24],

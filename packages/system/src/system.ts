@@ -59,6 +59,8 @@ export interface System {
   launchNative(input: NativeLaunchInput): NativeChild;
   /** waitid(P_PIDFD, WEXITED|WNOHANG): how the child ended, or undefined while it runs. */
   reapPidfd(pidfd: number): ProcessExit | undefined;
+  /** pidfd_open(2), close-on-exec. */
+  pidfdOpen(pid: number): number;
   /** pidfd_send_signal(2): no race with a recycled pid. */
   signalPidfd(pidfd: number, signal: number): void;
   /** Calls `onReadable` on the main thread when `fd` becomes readable (an exited pidfd). */

@@ -8,20 +8,25 @@ import { CLONE, CLONE_CLEAR_SIGHAND, errnoNumber, linuxSystem, type Plan, PlanBu
 const sys = linuxSystem();
 const FLAGS = BigInt(CLONE.VM | CLONE.PIDFD) | CLONE_CLEAR_SIGHAND;
 
+/** How the process behind `pidfd` ended (the pidfd is closed then). */
+function exitOf(pidfd: number) {
+  return new Promise<ReturnType<typeof sys.reapPidfd>>((resolve) => {
+    const watcher = sys.watchReadable(pidfd, () => {
+      const end = sys.reapPidfd(pidfd);
+      if (!end) return;
+      watcher.close();
+      sys.close(pidfd);
+      resolve(end);
+    });
+  });
+}
+
 /** Runs `plan` in a native child; returns its exit and the error record it wrote, if any. */
 async function runNative(plan: Plan, inputs: Record<string, number> = {}) {
   const [errorRead, errorWrite] = sys.pipe();
   const child = sys.launchNative({ plan, inputs, cloneFlags: FLAGS, exitSignal: SIGNALS.SIGCHLD, errorFd: errorWrite });
   sys.close(errorWrite);
-  const exit = await new Promise<ReturnType<typeof sys.reapPidfd>>((resolve) => {
-    const watcher = sys.watchReadable(child.pidfd, () => {
-      const end = sys.reapPidfd(child.pidfd);
-      if (!end) return;
-      watcher.close();
-      sys.close(child.pidfd);
-      resolve(end);
-    });
-  });
+  const exit = await exitOf(child.pidfd);
   const record = Buffer.alloc(8);
   const length = readSync(errorRead, record);
   sys.close(errorRead);
@@ -72,6 +77,37 @@ describe.skipIf(process.arch !== 'x64')('native executor', () => {
     steps.read(b, b.input('sync'), 1, 'wait', { zeroIsError: true });
     expect((await runNative(b.build(), { sync: read })).record).toEqual({ step: 0, errno: 32 });
     sys.close(read);
+  });
+
+  it('forks into a process of the parent, which goes on with the plan while the forking side exits', async () => {
+    const [read, write] = sys.pipe();
+    const b = new PlanBuilder('x64');
+    const forked = b.slot('forked');
+    steps.forkIntoParent(b, forked, 'fork');
+    steps.write(b, b.input('out'), 'from the forked process');
+    const [errorRead, errorWrite] = sys.pipe();
+    const child = sys.launchNative({
+      plan: b.build(),
+      inputs: { out: write },
+      cloneFlags: FLAGS,
+      exitSignal: SIGNALS.SIGCHLD,
+      errorFd: errorWrite,
+    });
+    sys.close(errorWrite);
+    sys.close(write);
+    expect(await exitOf(child.pidfd)).toEqual({ code: 0, signal: null }); // the forking side
+    const grandchild = Number(child.slot(0));
+    expect(grandchild).toBeGreaterThan(0);
+    expect(readFileSync(`/proc/${grandchild}/stat`, 'utf8')).toMatch(new RegExp(`^${grandchild} \\(\\S+\\) \\S+ ${process.pid} `));
+    const pidfd = sys.pidfdOpen(grandchild);
+    // It is the parent's own child: the parent reaps it. The plan ended without an exec.
+    expect(await exitOf(pidfd)).toEqual({ code: 1, signal: null });
+    const text = Buffer.alloc(64);
+    expect(text.subarray(0, readSync(read, text)).toString()).toBe('from the forked process');
+    const record = Buffer.alloc(8);
+    expect(readSync(errorRead, record)).toBe(8);
+    expect([record.readUInt32LE(0), record.readUInt32LE(4)]).toEqual([2, 0]);
+    for (const fd of [read, errorRead]) sys.close(fd);
   });
 
   it.skipIf(!isRoot)('execs, with argv and envp laid out by the parent', async () => {

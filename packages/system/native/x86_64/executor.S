@@ -21,8 +21,10 @@
  *   8  u64 clone_args size               4  u8  argmask: bit i set = args[i] is a slot index
  *  16  u64 steps pointer                 5  u8  policy: 0 fail, 1 ignore, 2 ignore errarg,
  *  24  u64 step count                              3 jump to step errarg
- *  32  u64 slots pointer (u64 each)      6  u8  flags: 1 = a zero result is an error (EPIPE)
- *  40  u64 error pipe fd                 7  u8  result slot, 255 = none
+ *  32  u64 slots pointer (u64 each)      6  u8  flags: 1 = a zero result is an error (EPIPE),
+ *  40  u64 error pipe fd                           2 = fork: the side that got a pid
+ *                                                     keeps it and exits 0
+ *                                        7  u8  result slot, 255 = none
  *  48  u32 failed step  (child writes)   8  u32 errarg
  *  52  u32 errno        (child writes)  12  u32 reserved
  *  56  u64 reserved                     16  u64 args[6]
@@ -93,10 +95,19 @@ next_step:
 7:      cmp     rax, -4095                      /* -4095..-1 (unsigned >=) is -errno */
         jae     step_failed
 
-        movzx   ecx, byte ptr [rbx + 7]         /* keep the result in its slot */
+        test    byte ptr [rbx + 6], 2           /* fork: the new process (0) goes on, */
+        jz      8f                              /* without touching the shared slot */
+        test    rax, rax
+        jz      step_done
+8:      movzx   ecx, byte ptr [rbx + 7]         /* keep the result in its slot */
         cmp     ecx, 255
-        je      step_done
+        je      9f
         mov     [r12 + rcx * 8], rax
+9:      test    byte ptr [rbx + 6], 2           /* fork: the side that got the pid is done */
+        jz      step_done
+        xor     edi, edi
+        mov     eax, 231                        /* exit_group(0) */
+        syscall
 
 step_done:
         inc     r14

@@ -12,6 +12,8 @@ export interface NativeChild {
   readonly pidfd: number;
   /** The child's memory: keep it referenced until the child has exec'd or died. */
   readonly memory: NativeLayout;
+  /** A slot's value as the child left it (CLONE_VM: the memory is shared). */
+  slot(index: number): bigint;
 }
 
 let entry: ((context: bigint) => bigint) | undefined;
@@ -23,5 +25,10 @@ export function launchNative(input: NativeLaunchInput, addressOf: (buffer: Uint8
   const result = entry(memory.base + BigInt(memory.contextOffset));
   if (result < 0n) throw new SysError('clone3', Number(-result));
   const view = memory.buffer.subarray(Number(memory.base - addressOf(memory.buffer)));
-  return { pid: Number(result), pidfd: view.readInt32LE(memory.pidfdOffset), memory };
+  return {
+    pid: Number(result),
+    pidfd: view.readInt32LE(memory.pidfdOffset),
+    memory,
+    slot: (index) => view.readBigInt64LE(memory.slotsOffset + 8 * index),
+  };
 }

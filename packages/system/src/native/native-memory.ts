@@ -10,6 +10,7 @@ const STACK_SIZE = 16 * 1024;
 
 const POLICY = { fail: 0, ignore: 1, 'ignore-errno': 2, jump: 3 } as const;
 const FLAG_ZERO_IS_ERROR = 1;
+const FLAG_FORK = 2;
 const NO_SLOT = 255;
 
 export interface NativeLayout {
@@ -118,7 +119,7 @@ function encodeStep(view: Buffer, offset: number, step: Step, dataAddress: (inde
   });
   view.writeUInt8(argmask, offset + 4);
   view.writeUInt8(POLICY[step.onError.policy], offset + 5);
-  view.writeUInt8(step.zeroIsError ? FLAG_ZERO_IS_ERROR : 0, offset + 6);
+  view.writeUInt8((step.zeroIsError ? FLAG_ZERO_IS_ERROR : 0) | (step.fork ? FLAG_FORK : 0), offset + 6);
   view.writeUInt8(step.result ?? NO_SLOT, offset + 7);
   const onError = step.onError;
   const errarg = onError.policy === 'ignore-errno' ? onError.errno : onError.policy === 'jump' ? onError.to : 0;

@@ -133,6 +133,9 @@ export class FakeSystem implements System {
   reapPidfd(pidfd: number): ProcessExit | undefined {
     return this.#scripted('reapPidfd', [pidfd]);
   }
+  pidfdOpen(pid: number): number {
+    return this.#scripted('pidfdOpen', [pid]);
+  }
   signalPidfd(pidfd: number, signal: number): void {
     this.#scripted('signalPidfd', [pidfd, signal]);
   }
