@@ -106,9 +106,13 @@ describe.skipIf(!isRoot)(`nsinit exec on a real kernel (${needsRoot})`, () => {
     expect(readFileSync(join(dir, 'start'), 'utf8')).toBe(startTimeOf(pid));
     // The recorded process is the container's sh, a child of this nsinit.
     expect(readFileSync(`/proc/${pid}/stat`, 'utf8')).toMatch(new RegExp(`^${pid} \\(sh\\) \\S+ ${cli.child.pid} `));
-    // A second nsinit in the same directory refuses, and leaves the record alone.
-    const second = await runCli(dir, ['exec', 'true']);
-    expectRuntimeError(second, /a container is already running there \(pid \d+\)/);
+    // A second nsinit in the same directory joins the running container (as 2014's
+    // README promised): inside its pid namespace, not as PID 1; the record stays.
+    const second = await runCli(dir, ['exec', 'sh', '-c', 'echo $$; hostname; exit 4']);
+    expect(second.code, second.stderr).toBe(4);
+    const [joinedPid, hostname] = second.stdout.trim().split('\n');
+    expect(Number(joinedPid)).toBeGreaterThan(1);
+    expect(hostname).toBe('lc');
     expect(readFileSync(join(dir, 'pid'), 'utf8')).toBe(String(pid));
     cli.child.stdin!.end('go\n');
     expect((await cli.result).code).toBe(0);

@@ -31,7 +31,7 @@ export class ContainerRunningError extends LcError {
   readonly pid: number | undefined;
   constructor(dir: string, pid: number | undefined) {
     const which = pid === undefined ? 'is starting' : `is already running there (pid ${pid})`;
-    super('RUNNING', `${dir}: a container ${which}; joining it comes with issue #6`);
+    super('RUNNING', `${dir}: a container ${which} (execInContainer starts a process in it)`);
     this.name = 'ContainerRunningError';
     this.pid = pid;
   }

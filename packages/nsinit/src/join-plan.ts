@@ -1,5 +1,5 @@
-// The plan of a process started inside a running container (the mechanism `nsinit
-// exec` on a running container uses, issue #6): the clone3 child enters the
+// The plan of a process started inside a running container (`nsinit exec` on a
+// running container): the clone3 child enters the
 // container's namespaces, user first, then forks so the process lands in the
 // container's pid namespace (setns of a pid namespace only applies to children),
 // and then takes on the container's credentials, directory and program.

@@ -1,6 +1,6 @@
-// Starting a process inside a running container: the join mechanism (issue #3) that
-// `nsinit exec` on a running container builds on (issue #6). Native executor only: a
-// threaded Node process can neither enter a user namespace nor fork into a pid one.
+// Starting a process inside a running container: what `nsinit exec` does when the
+// directory records a running container. Native executor only: a threaded Node
+// process can neither enter a user namespace nor fork into a pid one.
 import { writeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { hasNamespace, LcError, loadContainerConfig } from '@lc/config-types';
