@@ -48,7 +48,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: 
 export const USAGE = `usage: nsinit [--root DIR] [--executor native|node] <command> [args...]
 
 commands:
-  exec <cmd> [args...]   run cmd as PID 1 of a new container
+  exec <cmd> [args...]   run cmd as PID 1 of a new container, or inside the running one
   plan <cmd> [args...]   print the init plan for cmd without running it
   rootfs <dir>           make a container directory that reuses the host's /usr (no download)
   help                   show this

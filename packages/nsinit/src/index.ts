@@ -11,3 +11,4 @@ export { buildInitPlan } from './init-plan.js';
 export type { ExecInOptions, JoinedProcess } from './join.js';
 export { execInContainer } from './join.js';
 export type { StdioEntry } from './launched.js';
+export { buildJoinPlan } from './join-plan.js';
