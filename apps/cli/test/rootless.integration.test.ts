@@ -2,8 +2,9 @@
 // only that user's uid and gid (what `nsinit rootfs` writes for a non-root user). The
 // test creates the user and removes it again.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isRoot, needsRoot } from '@lc/vitest-config';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CLI, expectNoLeaks, type HostSnapshot, hostSnapshot } from '../../../packages/nsinit/test/harness.js';
@@ -11,17 +12,31 @@ import { CLI, expectNoLeaks, type HostSnapshot, hostSnapshot } from '../../../pa
 const USER = 'lc-rootless-test';
 const native = (process.env.LC_EXECUTOR ?? (process.arch === 'x64' ? 'native' : 'node')) === 'native';
 
-/** Runs nsinit as the test user, with a minimal environment. */
-function asUser(args: readonly string[]) {
-  const result = spawnSync('/usr/sbin/runuser', ['-u', USER, '--', process.execPath, CLI, ...args], {
-    encoding: 'utf8',
-    env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', ...(process.env.LC_EXECUTOR ? { LC_EXECUTOR: process.env.LC_EXECUTOR } : {}) },
-  });
+/** The checkout, and where the test user sees it (see asUser). */
+const REPOSITORY = fileURLToPath(new URL('../../..', import.meta.url));
+const MIRROR = `/tmp/lc-rootless-checkout-${process.pid}`;
+
+/**
+ * Runs `command` as the test user. The checkout may sit below a directory only root
+ * can enter (a clone in a mkdtemp folder): the user sees it bound at MIRROR, in a
+ * mount namespace of its own, so the host's mounts stay as they are.
+ */
+function asUser(command: readonly string[]) {
+  const script = 'mount --bind "$1" "$2" && shift 2 && exec /usr/sbin/runuser -u "$@"';
+  const result = spawnSync(
+    'unshare',
+    ['--mount', '--propagation', 'private', '/bin/sh', '-c', script, 'sh', REPOSITORY, MIRROR, USER, '--', ...command],
+    {
+      encoding: 'utf8',
+      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', ...(process.env.LC_EXECUTOR ? { LC_EXECUTOR: process.env.LC_EXECUTOR } : {}) },
+    },
+  );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-function userReadsRepository(): boolean {
-  return spawnSync('/usr/sbin/runuser', ['-u', USER, '--', 'test', '-r', CLI]).status === 0;
+/** nsinit as the test user. */
+function nsinit(args: readonly string[]) {
+  return asUser([process.execPath, join(MIRROR, relative(REPOSITORY, CLI)), ...args]);
 }
 
 describe.skipIf(!isRoot || !native)(`rootless containers (${needsRoot} to create the test user; native executor)`, () => {
@@ -37,17 +52,20 @@ describe.skipIf(!isRoot || !native)(`rootless containers (${needsRoot} to create
       createdUser = true;
     }
     uid = Number(spawnSync('id', ['-u', USER], { encoding: 'utf8' }).stdout.trim());
-    if (!userReadsRepository()) throw new Error(`${USER} cannot read ${CLI}: the checkout must be readable by other users`);
+    mkdirSync(MIRROR, { mode: 0o755 });
+    const check = asUser(['test', '-r', join(MIRROR, relative(REPOSITORY, CLI))]);
+    if (check.code !== 0) throw new Error(`${USER} cannot read the checkout through ${MIRROR}: ${check.stderr.trim()}`);
   });
 
   afterAll(() => {
+    rmdirSync(MIRROR);
     if (createdUser) spawnSync('userdel', [USER]);
   });
 
   beforeEach(() => {
     before = hostSnapshot();
     dir = join('/tmp', `lc-rootless-${process.pid}-${Date.now()}`);
-    const made = asUser(['rootfs', dir]);
+    const made = nsinit(['rootfs', dir]);
     expect(made.code, made.stderr).toBe(0);
   });
 
@@ -57,7 +75,7 @@ describe.skipIf(!isRoot || !native)(`rootless containers (${needsRoot} to create
   });
 
   it('runs as root inside, mapped to the unprivileged user, as PID 1 with its own hostname and loopback', () => {
-    const result = asUser([
+    const result = nsinit([
       '-r',
       dir,
       'exec',
@@ -76,9 +94,9 @@ describe.skipIf(!isRoot || !native)(`rootless containers (${needsRoot} to create
 
   it('fails with one line and exit 125 when the config maps ids the user does not own', () => {
     const config = join(dir, 'container.json');
-    const fixed = spawnSync('/usr/sbin/runuser', ['-u', USER, '--', 'sed', '-i', 's/"host_id": [0-9]*/"host_id": 0/', config]);
-    expect(fixed.status).toBe(0);
-    const result = asUser(['-r', dir, 'exec', 'true']);
+    const fixed = asUser(['sed', '-i', 's/"host_id": [0-9]*/"host_id": 0/', config]);
+    expect(fixed.code).toBe(0);
+    const result = nsinit(['-r', dir, 'exec', 'true']);
     expect(result.code).toBe(125);
     expect(result.stderr).toMatch(/^nsinit: uid_mappings: write \/proc\/\d+\/uid_map: EPERM \(unprivileged: map only your own uid and gid\)\n$/);
   });
