@@ -10,5 +10,5 @@ export { createHostRootfs, DEFAULT_CAPABILITIES } from './host-rootfs.js';
 export { buildInitPlan } from './init-plan.js';
 export type { ExecInOptions, JoinedProcess } from './join.js';
 export { execInContainer } from './join.js';
-export type { StdioEntry } from './launched.js';
 export { buildJoinPlan } from './join-plan.js';
+export type { StdioEntry } from './launched.js';

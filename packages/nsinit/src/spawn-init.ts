@@ -5,9 +5,9 @@
 // namespaces the main thread holds for that moment.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { constants } from 'node:os';
 import { PassThrough } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { type ContainerModel, hasNamespace, type NamespaceKind } from '@lc/config-types';
 import { CLONE, type NamespaceFile, type Plan, type System, serializePlan } from '@lc/system';
 import type { LaunchedInit, StdioEntry } from './launched.js';
@@ -21,8 +21,11 @@ const PARENT_UNSHARED: readonly { kind: NamespaceKind; file: NamespaceFile; flag
   { kind: 'pid', file: 'pid', flag: CLONE.NEWPID },
 ];
 
-/** Resolved from dist/ and from src/ alike: the init always runs built. */
-const INIT_SCRIPT = fileURLToPath(new URL('../dist/init-main.js', import.meta.url));
+/**
+ * The built init (`@lc/nsinit/init`), resolved through the package's exports: from its
+ * own dist, from its sources under test, and from a bundle (the nsinit CLI) alike.
+ */
+const initScript = () => createRequire(import.meta.url).resolve('@lc/nsinit/init');
 
 
 export function spawnInit(model: ContainerModel, plan: Plan, sys: System, stdio: readonly StdioEntry[]): LaunchedInit {
@@ -67,7 +70,7 @@ function spawnInNamespaces(model: ContainerModel, sys: System, stdio: StdioEntry
   try {
     for (const ns of wanted) saved.push({ fd: sys.openNamespace('self', ns.file), flag: ns.flag });
     sys.unshare(wanted.reduce((flags, ns) => flags | ns.flag, 0));
-    return spawn(process.execPath, [INIT_SCRIPT], {
+    return spawn(process.execPath, [initScript()], {
       stdio,
       // Each variable costs Node start-up time (NODE_EXTRA_CA_CERTS ~45 ms), and the
       // container's environment is set by execve from the plan anyway.
