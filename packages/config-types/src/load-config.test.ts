@@ -83,3 +83,17 @@ describe('loadContainerConfig', () => {
     expect(error.message).not.toContain('\n');
   });
 });
+
+describe('loadContainerConfig, loaded again', () => {
+  it('reuses the validated result while the file reads the same, and validates a changed one', async () => {
+    await writeFile(join(dir, 'container.json'), '{"hostname": "one"}');
+    const first = await loadContainerConfig(dir);
+    expect(await loadContainerConfig(dir)).toBe(first);
+    // Same size, written at once: only the content tells them apart.
+    await writeFile(join(dir, 'container.json'), '{"hostname": "two"}');
+    const second = await loadContainerConfig(dir);
+    expect(second.model.hostname).toBe('two');
+    await writeFile(join(dir, 'container.json'), '{"hostname": 2}');
+    await expect(loadContainerConfig(dir)).rejects.toThrow('hostname');
+  });
+});

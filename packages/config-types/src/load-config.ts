@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from './config-error.js';
 import type { ContainerJson } from './container-json.js';
@@ -22,6 +22,10 @@ export interface LoadedContainerConfig {
 /**
  * Reads, validates and converts the container.json of a container directory. Every
  * failure is a ConfigError with a one-line message that starts with the file.
+ *
+ * A long-lived process starts containers of one directory again and again: when the
+ * file reads the same as last time, the validated result is reused (validation, not
+ * the read, is the cost). It is shared between callers, so treat it as read-only.
  */
 export async function loadContainerConfig(
   containerDir: string,
@@ -30,13 +34,22 @@ export async function loadContainerConfig(
   const file = options.file ?? join(containerDir, 'container.json');
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // Synchronous: a small file, and a round trip through the threadpool would cost
+    // more than the read (this is on every container's start path).
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new ConfigError(readFailure(error), { file, cause: error });
   }
+  const key = `${containerDir}\0${file}`;
+  const cached = loaded.get(key);
+  if (cached?.text === text) return cached.result;
   const config = parseContainerJson(parseJsonText(text, file), file);
-  return { config, model: toModel(config, containerDir), file };
+  const result = { config, model: toModel(config, containerDir), file };
+  loaded.set(key, { text, result });
+  return result;
 }
+
+const loaded = new Map<string, { readonly text: string; readonly result: LoadedContainerConfig }>();
 
 const READ_FAILURES: Readonly<Record<string, string>> = {
   ENOENT: 'no such file',

@@ -1,7 +1,7 @@
 // The container directory's record of a running container, as the 2014 nsinit kept
 // it: `pid` (the host pid of the container's PID 1) and `start` (field 22 of
 // /proc/<pid>/stat), so a recycled pid is never mistaken for the container.
-import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoNumber, LOCK_EX, LOCK_NB, SysError, type System } from '@lc/system';
 import { ContainerRunningError } from './errors.js';
@@ -30,8 +30,13 @@ export function writeState(dir: string, container: RecordedContainer): void {
 }
 
 export function removeState(dir: string): void {
-  rmSync(join(dir, 'pid'), { force: true });
-  rmSync(join(dir, 'start'), { force: true });
+  for (const name of ['pid', 'start']) {
+    try {
+      unlinkSync(join(dir, name));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
 }
 
 /** The container recorded in `dir` if that process still runs; a stale record reads as none. */
@@ -82,7 +87,7 @@ function tryLock(sys: System, dir: string): (() => void) | undefined {
     throw error;
   }
   // A record left by an nsinit that died (its container died with it): stale.
-  if (!runningContainer(dir)) removeState(dir);
+  if (existsSync(join(dir, 'pid')) && !runningContainer(dir)) removeState(dir);
   let held = true;
   return () => {
     if (held) closeSync(fd);
