@@ -2,7 +2,7 @@
 // only that user's uid and gid (what `nsinit rootfs` writes for a non-root user). The
 // test creates the user and removes it again.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isRoot, needsRoot } from '@lc/vitest-config';
@@ -90,6 +90,30 @@ describe.skipIf(!isRoot || !native)(`rootless containers (${needsRoot} to create
     expect(lines[4]).toMatch(/^lo UNKNOWN 127\.0\.0\.1\/8/);
     expect(existsSync(join(dir, 'rootfs/tmp/mine'))).toBe(true);
     expect(readdirSync(dir).sort()).toEqual(['container.json', 'rootfs']);
+  });
+
+  it('keeps the read-only root, binds and restrictions a rootful container has', () => {
+    const file = join(dir, 'container.json');
+    const config = JSON.parse(readFileSync(file, 'utf8')) as { mounts: object[] } & Record<string, unknown>;
+    config.readonly_fs = true;
+    config.context = { restrictions: '1' };
+    config.mounts.push({ type: 'tmpfs', source: 'tmpfs', destination: '/tmp', writable: true });
+    writeFileSync(file, JSON.stringify(config));
+    const { uid: owner, gid } = statSync(dir);
+    chownSync(file, owner, gid);
+    const result = nsinit([
+      '-r',
+      dir,
+      'exec',
+      'sh',
+      '-c',
+      'touch /usr/x /x 2>&1; touch /tmp/ok && echo tmp ok; (echo 1 > /proc/sys/kernel/ns_last_pid) 2>&1; grep -c " /proc/sys ro," /proc/self/mountinfo',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines.filter((line) => line.includes('Read-only file system'))).toHaveLength(3);
+    expect(lines).toContain('tmp ok');
+    expect(lines.at(-1)).toBe('1');
   });
 
   it('fails with one line and exit 125 when the config maps ids the user does not own', () => {
