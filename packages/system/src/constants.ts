@@ -1,3 +1,4 @@
+import { constants as fs } from 'node:fs';
 import { CAPABILITY_NAMES, type CapabilityName } from '@lc/config-types/capabilities';
 
 // Kernel constants used by plans and by the parent. Values from the Linux UAPI
@@ -46,17 +47,22 @@ export const MS = {
 
 export const MNT_DETACH = 0x2;
 
+/**
+ * open(2) flags of this host. O_DIRECTORY and O_NOFOLLOW differ between x86-64 and
+ * aarch64, so they come from Node's table of the running platform; O_CLOEXEC and O_PATH
+ * (absent from it) are the same on both.
+ */
 export const O = {
-  RDONLY: 0x0,
-  WRONLY: 0x1,
-  RDWR: 0x2,
-  CREAT: 0x40,
-  EXCL: 0x80,
-  NOCTTY: 0x100,
-  TRUNC: 0x200,
-  NONBLOCK: 0x800,
-  DIRECTORY: 0x10000,
-  NOFOLLOW: 0x20000,
+  RDONLY: fs.O_RDONLY,
+  WRONLY: fs.O_WRONLY,
+  RDWR: fs.O_RDWR,
+  CREAT: fs.O_CREAT,
+  EXCL: fs.O_EXCL,
+  NOCTTY: fs.O_NOCTTY,
+  TRUNC: fs.O_TRUNC,
+  NONBLOCK: fs.O_NONBLOCK,
+  DIRECTORY: fs.O_DIRECTORY,
+  NOFOLLOW: fs.O_NOFOLLOW,
   CLOEXEC: 0x80000,
   PATH: 0x200000,
 } as const;
