@@ -51,6 +51,8 @@ commands:
   exec <cmd> [args...]   run cmd as PID 1 of a new container, or inside the running one
   plan <cmd> [args...]   print the init plan for cmd without running it
   rootfs <dir>           make a container directory that reuses the host's /usr (no download)
+  stats                  the running container's cgroup stats, as JSON
+  pause | unpause        freeze or thaw every process of the running container
   help                   show this
 
 The container directory (container.json, pid, start) is --root DIR, else $data_path,

@@ -16,6 +16,12 @@ async function main(argv: readonly string[]): Promise<number> {
       return (await import('./commands/plan.js')).planCommand(dir, rest, executor);
     case 'rootfs':
       return (await import('./commands/rootfs.js')).rootfsCommand(rest);
+    case 'stats':
+      return (await import('./commands/control.js')).statsCommand(dir);
+    case 'pause':
+      return (await import('./commands/control.js')).pauseCommand(dir);
+    case 'unpause':
+      return (await import('./commands/control.js')).unpauseCommand(dir);
     case 'help':
     case undefined:
       process.stdout.write(`${USAGE}\n`);

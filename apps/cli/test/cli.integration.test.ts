@@ -119,6 +119,43 @@ describe.skipIf(!isRoot)(`nsinit exec on a real kernel (${needsRoot})`, () => {
     expect(readdirSync(dir).sort()).toEqual(PRISTINE);
   });
 
+  it('pauses and resumes a container, and prints its cgroup stats', async () => {
+    await updateConfig(dir, { cgroups: { name: `pause-${process.pid}`, parent: `lc-test-cli-${process.pid}`, pids_limit: 100 } });
+    // A counter that advances as long as the container runs.
+    const cli = start(['exec', 'sh', '-c', 'trap "exit 0" TERM; i=0; echo ready; while :; do i=$((i + 1)); echo $i > /tmp/count; done']);
+    await waitForOutput(cli.child.stdout!, 'ready');
+    const count = () => {
+      try {
+        return Number(readFileSync(join(dir, 'rootfs/tmp/count'), 'utf8') || 0);
+      } catch {
+        return 0; // not written yet
+      }
+    };
+    await waitUntil(() => count() > 0, 5000, 'the counter to start');
+    expect((await runCli(dir, ['pause'])).code).toBe(0);
+    const frozenAt = count();
+    // Frozen: several reads apart, it has not moved (the kernel said FROZEN already).
+    for (let i = 0; i < 20; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(count()).toBe(frozenAt);
+    }
+    const stats = await runCli(dir, ['stats']);
+    expect(stats.code, stats.stderr).toBe(0);
+    const parsed = JSON.parse(stats.stdout) as { freezer: string; pids: { current: number }; cpu: { usageTotal: number } };
+    expect(parsed.freezer).toBe('FROZEN');
+    expect(parsed.pids.current).toBeGreaterThan(0);
+    expect(parsed.cpu.usageTotal).toBeGreaterThan(0);
+    expect((await runCli(dir, ['unpause'])).code).toBe(0);
+    await waitUntil(() => count() > frozenAt, 5000, 'the counter to move again');
+    // SIGTERM is forwarded; the container's trap ends it, and nsinit removes its cgroups.
+    cli.child.kill('SIGTERM');
+    expect((await cli.result).code).toBe(0);
+  });
+
+  it('says in one line that stats need a running container', async () => {
+    expectRuntimeError(await runCli(dir, ['stats']), `nsinit: ${dir}: no container is running there`);
+  });
+
   it('kills the container when nsinit itself is killed', async () => {
     const cli = start(['exec', 'sh', '-c', 'echo ready; exec sleep 1000']);
     await waitForOutput(cli.child.stdout!, 'ready');

@@ -4,6 +4,7 @@
 import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoNumber, LOCK_EX, LOCK_NB, SysError, type System } from '@lc/system';
+import { removeLeftCgroups } from './container-cgroups.js';
 import { ContainerRunningError } from './errors.js';
 
 export interface RecordedContainer {
@@ -87,7 +88,10 @@ function tryLock(sys: System, dir: string): (() => void) | undefined {
     throw error;
   }
   // A record left by an nsinit that died (its container died with it): stale.
-  if (existsSync(join(dir, 'pid')) && !runningContainer(dir)) removeState(dir);
+  if (existsSync(join(dir, 'pid')) && !runningContainer(dir)) {
+    removeLeftCgroups(dir);
+    removeState(dir);
+  }
   let held = true;
   return () => {
     if (held) closeSync(fd);

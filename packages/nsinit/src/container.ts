@@ -2,9 +2,11 @@
 // life cycle `nsinit exec` drives.
 import { writeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
+import type { CgroupManager } from '@lc/cgroups';
 import { type ContainerModel, loadContainerConfig } from '@lc/config-types';
 import { linuxSystem, type Plan, type System } from '@lc/system';
 import { cloneInit } from './clone-init.js';
+import { containerCgroups, createRecordedCgroups, destroyRecordedCgroups } from './container-cgroups.js';
 import { lockContainerDir, processStartTime, removeState, writeState } from './container-state.js';
 import { initError, readToEnd } from './error-record.js';
 import { defaultExecutor, type Executor } from './executor.js';
@@ -57,11 +59,24 @@ export async function startContainer(options: StartOptions): Promise<RunningCont
   const plan = buildInitPlan(model, options.args, sys, { executor, redirected });
   for (const note of notYetApplied(model)) options.onWarning?.(note);
   const unlock = await lockContainerDir(sys, options.dir);
+  const cgroups = containerCgroups(model, sys);
+  let made = false;
+  // Everything the container made is undone when it has exited, or when starting it failed.
+  const release = () => {
+    try {
+      if (cgroups && made) destroyRecordedCgroups(options.dir, cgroups);
+    } finally {
+      unlock();
+    }
+  };
   try {
+    // Before the process exists: its limits hold from its first instruction on.
+    if (cgroups) createRecordedCgroups(options.dir, cgroups);
+    made = true;
     const launched = executor === 'native' ? cloneInit(model, plan, sys, stdio) : spawnInit(model, plan, sys, stdio);
-    return await follow(options.dir, model, plan, sys, launched, unlock);
+    return await follow(options.dir, model, plan, sys, launched, cgroups, release);
   } catch (error) {
-    unlock();
+    release();
     throw error;
   }
 }
@@ -73,12 +88,13 @@ async function follow(
   plan: Plan,
   sys: System,
   init: LaunchedInit,
-  unlock: () => void,
+  cgroups: CgroupManager | undefined,
+  release: () => void,
 ): Promise<RunningContainer> {
   const exited = new Promise<ExitStatus>((resolve) => {
     init.onExit((end) => {
       removeState(dir);
-      unlock();
+      release();
       resolve(exitStatus(end));
     });
   });
@@ -88,7 +104,10 @@ async function follow(
     const start = processStartTime(init.pid);
     if (start !== undefined) writeState(dir, { pid: init.pid, start });
     // Everything the parent does for the container happens before this byte, while
-    // the child waits on the sync pipe (id maps; cgroups, #4).
+    // the child waits on the sync pipe (cgroups, id maps).
+    // cgroup v1: the cgroup.procs write can take milliseconds (an RCU grace period);
+    // the child spends them waiting, not the exec.
+    cgroups?.join(init.pid);
     writeIdMappings(init.pid, model);
     writeSync(init.syncWrite, Buffer.of(1));
   } catch (error) {

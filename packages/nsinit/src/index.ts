@@ -2,6 +2,7 @@ export type { RunningContainer, StartOptions } from './container.js';
 export { startContainer } from './container.js';
 export type { RecordedContainer } from './container-state.js';
 export { processStartTime, runningContainer } from './container-state.js';
+export { containerStats, pauseContainer, resumeContainer } from './control.js';
 export { ConfigurationError, ContainerRunningError, InitError } from './errors.js';
 export type { Executor } from './executor.js';
 export { defaultExecutor } from './executor.js';

@@ -6,6 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import { hasNamespace, LcError, loadContainerConfig } from '@lc/config-types';
 import { linuxSystem, type System } from '@lc/system';
 import { cloneJoined } from './clone-init.js';
+import { joinRecordedCgroups } from './container-cgroups.js';
 import { processStartTime, runningContainer } from './container-state.js';
 import { initError, readToEnd } from './error-record.js';
 import { type ExitStatus, exitStatus, signalNumber } from './exit-status.js';
@@ -64,6 +65,8 @@ export async function execInContainer(options: ExecInOptions): Promise<JoinedPro
     for (const fd of Object.values(fds)) sys.close(fd);
   }
   const joined = await launchedPromise;
+  // The joined process belongs to the container's cgroups too, before it runs anything.
+  joinRecordedCgroups(options.dir, joined.pid);
   const exited = new Promise<ExitStatus>((resolve) => joined.onExit((end) => resolve(exitStatus(end))));
   const errorRecord = readToEnd(joined.errorRead);
   try {

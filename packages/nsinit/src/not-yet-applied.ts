@@ -5,7 +5,7 @@ import { type ContainerModel, hasNamespace } from '@lc/config-types';
 
 export function notYetApplied(model: ContainerModel): string[] {
   const notes: string[] = [];
-  if (model.cgroup) notes.push('cgroups: not applied yet (issue #4); the container runs in nsinit\'s cgroups');
+  if (model.cgroup && process.geteuid?.() !== 0) notes.push("cgroups: not applied to a rootless container");
   const strategies = model.networks.filter((network) => network.type !== 'loopback');
   if (strategies.length > 0 || model.routes.length > 0) {
     notes.push('networks/routes: only loopback is set up yet (issue #5)');

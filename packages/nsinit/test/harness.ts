@@ -204,6 +204,29 @@ export interface HostSnapshot {
   readonly children: readonly number[];
   /** Network devices of the host's network namespace. */
   readonly netdevs: readonly string[];
+  /** Cgroup directories (two levels below each hierarchy's root and our own cgroup). */
+  readonly cgroups: readonly string[];
+}
+
+/** The cgroup directories near the top of every hierarchy, and below our own cgroup. */
+function cgroupDirectories(): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (!entry.isDirectory()) continue;
+      const path = join(dir, entry.name);
+      found.push(path);
+      if (depth < 3) walk(path, depth + 1);
+    }
+  };
+  walk('/sys/fs/cgroup', 0);
+  return found.sort();
 }
 
 function hostMountPoints(): string[] {
@@ -233,6 +256,7 @@ export function hostSnapshot(): HostSnapshot {
     mountinfo,
     children: descendantsOf(process.pid),
     netdevs: readdirSync('/sys/class/net').sort(),
+    cgroups: cgroupDirectories(),
   };
 }
 
@@ -247,6 +271,7 @@ export function expectNoLeaks(before: HostSnapshot, dir?: string): void {
   const leftover = after.children.filter((pid) => !before.children.includes(pid) && isAlive(pid));
   expect(leftover.map(describeProcess), 'processes left behind').toEqual([]);
   expect(after.netdevs, 'host network devices').toEqual(before.netdevs);
+  expect(after.cgroups, 'cgroup directories').toEqual(before.cgroups);
   if (dir !== undefined) {
     expect(existsSync(join(dir, 'pid')), `${dir}/pid left behind`).toBe(false);
     expect(existsSync(join(dir, 'start')), `${dir}/start left behind`).toBe(false);

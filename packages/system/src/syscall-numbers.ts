@@ -45,6 +45,7 @@ const NUMBERS = {
   pidfd_send_signal: [424, 424],
   dup3: [292, 24],
   exit_group: [231, 94],
+  bpf: [321, 280],
 } as const satisfies Record<string, readonly [number, number]>;
 
 export type SyscallName = keyof typeof NUMBERS;

@@ -1,0 +1,150 @@
+// A container's cgroups on the real kernel (v1 here, or v2): limits hold inside, the
+// process joins them before it runs, and nothing is left after it exited, was
+// killed, or failed to start.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execInContainer, type RunningContainer, startContainer } from '@lc/nsinit';
+import { isRoot, needsRoot } from '@lc/vitest-config';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  expectNoLeaks,
+  type HostSnapshot,
+  hostSnapshot,
+  makeContainerDir,
+  removeAllContainerDirs,
+  removeContainerDir,
+  waitForOutput,
+} from './harness.js';
+
+const PARENT = `lc-test-${process.pid}`;
+
+/** Every cgroup directory of this test run on the host (under any controller). */
+function leftCgroups(): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry);
+      if (entry.startsWith('lc-test-')) found.push(path);
+      else if (depth < 3 && !entry.includes('.')) walk(path, depth + 1);
+    }
+  };
+  walk('/sys/fs/cgroup', 0);
+  return found;
+}
+
+async function text(stream: NodeJS.ReadableStream | null): Promise<string> {
+  let all = '';
+  for await (const chunk of stream ?? []) all += chunk;
+  return all;
+}
+
+async function run(dir: string, script: string) {
+  const container = await startContainer({ dir, args: ['sh', '-c', script], stdio: ['ignore', 'pipe', 'pipe'] });
+  const [stdout, stderr] = await Promise.all([text(container.stdout), text(container.stderr)]);
+  return { ...(await container.exited), stdout, stderr };
+}
+
+describe.skipIf(!isRoot)(`container cgroups (${needsRoot})`, () => {
+  let before: HostSnapshot;
+  let dir: string;
+  let name: string;
+
+  beforeEach(async () => {
+    before = hostSnapshot();
+    name = `c${Math.random().toString(36).slice(2, 8)}`;
+    dir = await makeContainerDir({ cgroups: { name, parent: PARENT } });
+  });
+  afterEach(async () => {
+    expectNoLeaks(before, dir);
+    expect(leftCgroups()).toEqual([]);
+    expect(readdirSync(dir).sort()).toEqual(['container.json', 'rootfs']);
+    await removeContainerDir(dir);
+  });
+  afterAll(removeAllContainerDirs);
+
+  async function configure(cgroups: Record<string, unknown>) {
+    const file = join(dir, 'container.json');
+    const config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    config.cgroups = { name, parent: PARENT, ...cgroups };
+    writeFileSync(file, JSON.stringify(config));
+  }
+
+  it('runs the process in its cgroups from the start, with the cpuset and limits applied', async () => {
+    await configure({ cpuset_cpus: '0', pids_limit: 50, memory: 64 * 1024 * 1024, cpu_shares: 256 });
+    const result = await run(dir, 'grep Cpus_allowed_list /proc/self/status; grep -E "pids|memory|cpu," /proc/self/cgroup');
+    expect(result.stderr).toBe('');
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toBe('Cpus_allowed_list:\t0');
+    for (const line of lines.slice(1)) expect(line).toMatch(new RegExp(`/${PARENT}/${name}$`));
+  });
+
+  it('stops a fork loop at pids_limit', async () => {
+    // pids.max counts threads: the node executor's init (a Node process, ~11 threads)
+    // joins before it execs, so the limit leaves it room.
+    await configure({ pids_limit: 20 });
+    const result = await run(dir, 'i=0; while [ $i -lt 30 ]; do sleep 5 & i=$((i + 1)); done 2>&1; echo started; kill $(jobs -p) 2>/dev/null; wait');
+    expect(result.stdout + result.stderr).toMatch(/fork|Resource temporarily unavailable|Cannot fork/i);
+  });
+
+  it('kills a process that allocates past memory (OOM: exit 137)', async () => {
+    await configure({ memory: 16 * 1024 * 1024, memory_swap: 16 * 1024 * 1024 });
+    // A shell string doubling in size: a few dozen MiB, far past the limit.
+    const result = await run(dir, 'x=0123456789abcdef; while :; do x="$x$x"; done');
+    expect(result).toMatchObject({ exitCode: 137, signal: 'SIGKILL' });
+  });
+
+  it('denies a device outside the allow-list while /dev/null works', async () => {
+    const result = await run(
+      dir,
+      'echo ok > /dev/null && echo null-ok; mknod /tmp/sda b 8 0 && (head -c 1 /tmp/sda > /dev/null 2>&1 && echo sda-open || echo sda-denied)',
+    );
+    expect(result.stdout.trim().split('\n')).toEqual(['null-ok', 'sda-denied']);
+  });
+
+  it('puts a joined process in the container\'s cgroups', async () => {
+    await configure({ pids_limit: 50 });
+    const container: RunningContainer = await startContainer({
+      dir,
+      args: ['sh', '-c', 'echo ready; read line'],
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    await waitForOutput(container.stdout!, 'ready');
+    const joined = await execInContainer({ dir, args: ['grep', 'pids', '/proc/self/cgroup'], stdio: ['ignore', 'pipe', 'ignore'] });
+    expect((await text(joined.stdout)).trim()).toMatch(new RegExp(`pids:.*/${PARENT}/${name}$`));
+    await joined.exited;
+    container.stdin!.end('\n');
+    await container.exited;
+  });
+
+  it('removes the cgroups of a killed container', async () => {
+    const container = await startContainer({ dir, args: ['sh', '-c', 'echo ready; exec sleep 1000'], stdio: ['ignore', 'pipe', 'ignore'] });
+    await waitForOutput(container.stdout!, 'ready');
+    expect(leftCgroups().length).toBeGreaterThan(0);
+    container.kill('SIGKILL');
+    expect((await container.exited).exitCode).toBe(137);
+  });
+
+  it('refuses a value the kernel refuses, naming the field, and leaves nothing', async () => {
+    await configure({ cpuset_cpus: '99' });
+    await expect(startContainer({ dir, args: ['true'] })).rejects.toThrow(/^cgroups\.cpuset_cpus: write cpuset\.cpus = "99": E(RANGE|INVAL)$/);
+  });
+
+  it('removes what an interrupted nsinit left, as recorded in the directory', async () => {
+    // An nsinit that died after making its cgroups: its record names them, its pid is gone.
+    const left = `/sys/fs/cgroup/pids/${PARENT}/${name}`;
+    mkdirSync(left, { recursive: true });
+    writeFileSync(join(dir, 'cgroups'), JSON.stringify({ paths: { pids: left }, created: [`/sys/fs/cgroup/pids/${PARENT}`] }));
+    writeFileSync(join(dir, 'pid'), '999999999');
+    writeFileSync(join(dir, 'start'), '1');
+    await configure({});
+    const result = await run(dir, 'true');
+    expect(result.exitCode).toBe(0);
+    expect(existsSync(left)).toBe(false);
+  });
+});
