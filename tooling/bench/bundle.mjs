@@ -35,13 +35,31 @@ export function createBundle(dir, { busybox, runc, dirs }) {
 
   const config = containerJson(spec, rootfs);
   const nsinitDirs = [];
+  // Each directory's container gets cgroups of its own (a devices allow-list, as runc's
+  // spec asks of runc and crun), named lcb-* so that the host check finds leftovers.
+  const cgroups = (name, more = {}) => ({ name: `lcb-${process.pid}-${name}`, parent: `lcb-${process.pid}`, ...more });
   for (let i = 0; i < dirs; i++) {
     const containerDir = join(dir, `nsinit-${i}`);
     mkdirSync(containerDir);
-    writeFileSync(join(containerDir, 'container.json'), `${JSON.stringify(config, null, 2)}\n`);
+    writeFileSync(join(containerDir, 'container.json'), `${JSON.stringify({ ...config, cgroups: cgroups(i) }, null, 2)}\n`);
     nsinitDirs.push(containerDir);
   }
-  return { bundle, rootfs, nsinitDirs, spec, config };
+
+  // (e): the same container with a 1 MiB memory limit (and no swap beyond it).
+  const limited = join(dir, 'bundle-1m');
+  mkdirSync(limited);
+  const limit = 1024 * 1024;
+  const limitedSpec = {
+    ...spec,
+    root: { ...spec.root, path: rootfs },
+    linux: { ...spec.linux, resources: { ...spec.linux.resources, memory: { limit, swap: limit } } },
+  };
+  writeFileSync(join(limited, 'config.json'), `${JSON.stringify(limitedSpec, null, 2)}\n`);
+  const nsinitLimited = join(dir, 'nsinit-1m');
+  mkdirSync(nsinitLimited);
+  const limitedConfig = { ...config, cgroups: cgroups('1m', { memory: limit, memory_swap: limit }) };
+  writeFileSync(join(nsinitLimited, 'container.json'), `${JSON.stringify(limitedConfig, null, 2)}\n`);
+  return { bundle, rootfs, nsinitDirs, spec, config, limitedBundle: limited, nsinitLimited };
 }
 
 function runcSpec(runc, bundle) {

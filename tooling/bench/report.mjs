@@ -49,7 +49,9 @@ export function printReport(result) {
     ['(d) peak RSS nsinit exec (CLI, init)', ...mib(d.nsinit), 'MiB', `${x(d.ratio.nsinitToRunc)} runc, ${x(d.ratio.nsinitToCrun)} crun`],
     ['(d) peak RSS runc run', ...mib(d.runc), 'MiB', ''],
     ['(d) peak RSS crun run', ...mib(d.crun), 'MiB', ''],
-    ['(e) /bin/true with a 1 MiB memory limit', '', 'n/a', '', '', result.e.why],
+    ['(e) nsinit exec, 1 MiB memory limit', ...ms(result.e.nsinit), 'ms', `${x(result.e.ratio.nsinitToCrun)} crun`],
+    ['(e) crun run, 1 MiB memory limit', ...ms(result.e.crun), 'ms', ''],
+    ['(e) API create->exit, 1 MiB memory limit', ...ms(result.e.api), 'ms', `${x(result.e.ratio.apiToCrun)} crun`],
   ];
   out.push(...align(rows, [0, 1, 1, 1, 0, 0]));
   out.push('');

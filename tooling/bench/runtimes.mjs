@@ -33,8 +33,8 @@ export function runners({ cli, runc, crun, stateDir, bundle, nsinitDirs, executo
   const crunRoot = join(stateDir, 'crun');
   return {
     nsinit: (dir = nsinitDirs[0]) => [process.execPath, [cli, ...executorArgs, '-r', dir, 'exec', '/bin/true']],
-    runc: () => [runc, ['--root', runcRoot, 'run', '--bundle', bundle, id()]],
-    crun: () => [crun, ['--root', crunRoot, 'run', '--bundle', bundle, id()]],
+    runc: (which = bundle) => [runc, ['--root', runcRoot, 'run', '--bundle', which, id()]],
+    crun: (which = bundle) => [crun, ['--root', crunRoot, 'run', '--bundle', which, id()]],
     cleanup: () => {
       const left = [];
       for (const [file, root] of [
