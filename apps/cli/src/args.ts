@@ -52,6 +52,8 @@ commands:
   plan <cmd> [args...]   print the init plan for cmd without running it
   rootfs <dir>           make a container directory that reuses the host's /usr (no download)
   stats                  the running container's cgroup stats, as JSON
+  stats --watch          a live table (CPU %, MEM USAGE / LIMIT, MEM %, PIDS) until it exits
+  events                 its events (OOM kills) as JSON lines, until it exits
   pause | unpause        freeze or thaw every process of the running container
   help                   show this
 

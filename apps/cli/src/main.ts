@@ -17,7 +17,9 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'rootfs':
       return (await import('./commands/rootfs.js')).rootfsCommand(rest);
     case 'stats':
-      return (await import('./commands/control.js')).statsCommand(dir);
+      return (await import('./commands/control.js')).statsCommand(dir, rest);
+    case 'events':
+      return (await import('./commands/events.js')).eventsCommand(dir, rest);
     case 'pause':
       return (await import('./commands/control.js')).pauseCommand(dir);
     case 'unpause':

@@ -26,6 +26,8 @@ export {
   readProcessCgroups,
 } from './layout.js';
 export type { CgroupManager, CgroupManagerOptions, ManagerContext } from './manager.js';
+export { type OomWatch, watchOom } from './oom-events.js';
+export { type OomCounters, oomsSince, parseMemoryEvents } from './oom-events-v2.js';
 export type { BlkioEntry, CgroupStats, FreezerState } from './stats.js';
 export { V1Manager } from './v1-manager.js';
 export { V2Manager } from './v2-manager.js';

@@ -1,9 +1,12 @@
+export type { CgroupStats } from '@lc/cgroups';
 export type { RunningContainer, StartOptions } from './container.js';
 export { startContainer } from './container.js';
 export type { RecordedContainer } from './container-state.js';
 export { processStartTime, runningContainer } from './container-state.js';
 export { containerStats, pauseContainer, resumeContainer } from './control.js';
 export { ConfigurationError, ContainerRunningError, InitError } from './errors.js';
+export type { ContainerEvent, ContainerEventsOptions } from './events.js';
+export { containerEvents } from './events.js';
 export type { Executor } from './executor.js';
 export { defaultExecutor } from './executor.js';
 export type { ExitStatus } from './exit-status.js';

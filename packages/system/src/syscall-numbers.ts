@@ -46,6 +46,7 @@ const NUMBERS = {
   dup3: [292, 24],
   exit_group: [231, 94],
   bpf: [321, 280],
+  eventfd2: [290, 19],
 } as const satisfies Record<string, readonly [number, number]>;
 
 export type SyscallName = keyof typeof NUMBERS;

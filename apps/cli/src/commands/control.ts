@@ -1,6 +1,9 @@
 import { containerStats, pauseContainer, resumeContainer } from '@lc/nsinit';
+import { UsageError } from '../args.js';
 
-export async function statsCommand(dir: string): Promise<number> {
+export async function statsCommand(dir: string, args: readonly string[] = []): Promise<number> {
+  if (args[0] === '--watch' && args.length === 1) return (await import('./stats-watch.js')).statsWatchCommand(dir);
+  if (args.length > 0) throw new UsageError(`stats: unexpected argument ${args[0]}`);
   process.stdout.write(`${JSON.stringify(await containerStats(dir), null, 2)}\n`);
   return 0;
 }
