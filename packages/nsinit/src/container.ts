@@ -1,7 +1,6 @@
 // Starting a container from its directory and following it to its exit: the whole
 // life cycle `nsinit exec` drives.
 import { writeSync } from 'node:fs';
-import type { Readable, Writable } from 'node:stream';
 import type { CgroupManager } from '@lc/cgroups';
 import { type ContainerModel, loadContainerConfig } from '@lc/config-types';
 import { linuxSystem, type Plan, type System } from '@lc/system';
@@ -10,7 +9,7 @@ import { containerCgroups, createRecordedCgroups, destroyRecordedCgroups } from 
 import { lockContainerDir, processStartTime, removeState, writeState } from './container-state.js';
 import { initError, readToEnd } from './error-record.js';
 import { defaultExecutor, type Executor } from './executor.js';
-import { type ExitStatus, exitStatus, signalNumber } from './exit-status.js';
+import { type ContainerProcess, type ExitStatus, exitStatus, signalNumber } from './exit-status.js';
 import { writeIdMappings } from './id-mappings.js';
 import { buildInitPlan } from './init-plan.js';
 import { ERROR_RECORD_SIZE } from './init-protocol.js';
@@ -33,21 +32,9 @@ export interface StartOptions {
 }
 
 
-export interface RunningContainer {
-  readonly pid: number;
+/** The container's PID 1; `exited` resolves once its cgroups and record are removed too. */
+export interface RunningContainer extends ContainerProcess {
   readonly model: ContainerModel;
-  /** The container's stdin when it is 'pipe', else null. */
-  readonly stdin: Writable | null;
-  /**
-   * The container's output when it is 'pipe', else null. Held from the start (with
-   * backpressure): the output of a container that exits before anyone reads it is
-   * kept.
-   */
-  readonly stdout: Readable | null;
-  readonly stderr: Readable | null;
-  /** Resolves when PID 1 has exited and the container's record is removed. */
-  readonly exited: Promise<ExitStatus>;
-  kill(signal?: NodeJS.Signals | number): boolean;
 }
 
 export async function startContainer(options: StartOptions): Promise<RunningContainer> {

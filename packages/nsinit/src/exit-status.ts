@@ -1,5 +1,7 @@
-// How a container's process ended, the way a shell reports it.
+// A process nsinit started (a container's PID 1, or one joined to it), and how it
+// ended, the way a shell reports it.
 import { constants } from 'node:os';
+import type { Readable, Writable } from 'node:stream';
 import type { ProcessEnd } from './launched.js';
 
 export interface ExitStatus {
@@ -16,4 +18,20 @@ export function exitStatus(end: ProcessEnd): ExitStatus {
 
 export function signalNumber(signal: NodeJS.Signals | number): number {
   return typeof signal === 'number' ? signal : constants.signals[signal];
+}
+
+export interface ContainerProcess {
+  /** Its pid on the host. */
+  readonly pid: number;
+  /** Its stdin when it is 'pipe', else null. */
+  readonly stdin: Writable | null;
+  /**
+   * Its output when it is 'pipe', else null. Held from the start (with backpressure):
+   * the output of a process that exits before anyone reads it is kept.
+   */
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
+  /** Resolves when it has exited and everything it held is released. */
+  readonly exited: Promise<ExitStatus>;
+  kill(signal?: NodeJS.Signals | number): boolean;
 }

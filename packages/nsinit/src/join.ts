@@ -2,14 +2,13 @@
 // directory records a running container. Native executor only: a threaded Node
 // process can neither enter a user namespace nor fork into a pid one.
 import { writeSync } from 'node:fs';
-import type { Readable, Writable } from 'node:stream';
 import { hasNamespace, LcError, loadContainerConfig } from '@lc/config-types';
 import { linuxSystem, type System } from '@lc/system';
 import { cloneJoined } from './clone-init.js';
 import { joinRecordedCgroups } from './container-cgroups.js';
 import { processStartTime, runningContainer } from './container-state.js';
 import { initError, readToEnd } from './error-record.js';
-import { type ExitStatus, exitStatus, signalNumber } from './exit-status.js';
+import { type ContainerProcess, type ExitStatus, exitStatus, signalNumber } from './exit-status.js';
 import { ERROR_RECORD_SIZE } from './init-protocol.js';
 import { buildJoinPlan, FORKED_SLOT, JOIN_ORDER, namespaceSlot } from './join-plan.js';
 import type { StdioEntry } from './launched.js';
@@ -22,15 +21,8 @@ export interface ExecInOptions {
   readonly sys?: System;
 }
 
-export interface JoinedProcess {
-  /** Its pid on the host (not 1: the container's PID 1 is the container's process). */
-  readonly pid: number;
-  readonly stdin: Writable | null;
-  readonly stdout: Readable | null;
-  readonly stderr: Readable | null;
-  readonly exited: Promise<ExitStatus>;
-  kill(signal?: NodeJS.Signals | number): boolean;
-}
+/** A process inside a running container (not its PID 1). */
+export type JoinedProcess = ContainerProcess;
 
 export async function execInContainer(options: ExecInOptions): Promise<JoinedProcess> {
   const sys = options.sys ?? linuxSystem();

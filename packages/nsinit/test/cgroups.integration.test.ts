@@ -11,8 +11,10 @@ import {
   type HostSnapshot,
   hostSnapshot,
   makeContainerDir,
+  readAll,
   removeAllContainerDirs,
   removeContainerDir,
+  runScript,
   waitForOutput,
 } from './harness.js';
 
@@ -38,17 +40,7 @@ function leftCgroups(): string[] {
   return found;
 }
 
-async function text(stream: NodeJS.ReadableStream | null): Promise<string> {
-  let all = '';
-  for await (const chunk of stream ?? []) all += chunk;
-  return all;
-}
 
-async function run(dir: string, script: string) {
-  const container = await startContainer({ dir, args: ['sh', '-c', script], stdio: ['ignore', 'pipe', 'pipe'] });
-  const [stdout, stderr] = await Promise.all([text(container.stdout), text(container.stderr)]);
-  return { ...(await container.exited), stdout, stderr };
-}
 
 describe.skipIf(!isRoot)(`container cgroups (${needsRoot})`, () => {
   let before: HostSnapshot;
@@ -77,7 +69,7 @@ describe.skipIf(!isRoot)(`container cgroups (${needsRoot})`, () => {
 
   it('runs the process in its cgroups from the start, with the cpuset and limits applied', async () => {
     await configure({ cpuset_cpus: '0', pids_limit: 50, memory: 64 * 1024 * 1024, cpu_shares: 256 });
-    const result = await run(dir, 'grep Cpus_allowed_list /proc/self/status; grep -E "pids|memory|cpu," /proc/self/cgroup');
+    const result = await runScript(dir, 'grep Cpus_allowed_list /proc/self/status; grep -E "pids|memory|cpu," /proc/self/cgroup');
     expect(result.stderr).toBe('');
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toBe('Cpus_allowed_list:\t0');
@@ -88,19 +80,19 @@ describe.skipIf(!isRoot)(`container cgroups (${needsRoot})`, () => {
     // pids.max counts threads: the node executor's init (a Node process, ~11 threads)
     // joins before it execs, so the limit leaves it room.
     await configure({ pids_limit: 20 });
-    const result = await run(dir, 'i=0; while [ $i -lt 30 ]; do sleep 5 & i=$((i + 1)); done 2>&1; echo started; kill $(jobs -p) 2>/dev/null; wait');
+    const result = await runScript(dir, 'i=0; while [ $i -lt 30 ]; do sleep 5 & i=$((i + 1)); done 2>&1; echo started; kill $(jobs -p) 2>/dev/null; wait');
     expect(result.stdout + result.stderr).toMatch(/fork|Resource temporarily unavailable|Cannot fork/i);
   });
 
   it('kills a process that allocates past memory (OOM: exit 137)', async () => {
     await configure({ memory: 16 * 1024 * 1024, memory_swap: 16 * 1024 * 1024 });
     // A shell string doubling in size: a few dozen MiB, far past the limit.
-    const result = await run(dir, 'x=0123456789abcdef; while :; do x="$x$x"; done');
+    const result = await runScript(dir, 'x=0123456789abcdef; while :; do x="$x$x"; done');
     expect(result).toMatchObject({ exitCode: 137, signal: 'SIGKILL' });
   });
 
   it('denies a device outside the allow-list while /dev/null works', async () => {
-    const result = await run(
+    const result = await runScript(
       dir,
       'echo ok > /dev/null && echo null-ok; mknod /tmp/sda b 8 0 && (head -c 1 /tmp/sda > /dev/null 2>&1 && echo sda-open || echo sda-denied)',
     );
@@ -116,7 +108,7 @@ describe.skipIf(!isRoot)(`container cgroups (${needsRoot})`, () => {
     });
     await waitForOutput(container.stdout!, 'ready');
     const joined = await execInContainer({ dir, args: ['grep', 'pids', '/proc/self/cgroup'], stdio: ['ignore', 'pipe', 'ignore'] });
-    expect((await text(joined.stdout)).trim()).toMatch(new RegExp(`pids:.*/${PARENT}/${name}$`));
+    expect((await readAll(joined.stdout)).trim()).toMatch(new RegExp(`pids:.*/${PARENT}/${name}$`));
     await joined.exited;
     container.stdin!.end('\n');
     await container.exited;
@@ -143,7 +135,7 @@ describe.skipIf(!isRoot)(`container cgroups (${needsRoot})`, () => {
     writeFileSync(join(dir, 'pid'), '999999999');
     writeFileSync(join(dir, 'start'), '1');
     await configure({});
-    const result = await run(dir, 'true');
+    const result = await runScript(dir, 'true');
     expect(result.exitCode).toBe(0);
     expect(existsSync(left)).toBe(false);
   });

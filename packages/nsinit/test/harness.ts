@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { startContainer } from '@lc/nsinit';
 import { expect } from 'vitest';
 import { createHostRootfs } from '../src/host-rootfs.js';
 
@@ -193,6 +194,22 @@ export function descendantsOf(root: number): number[] {
     }
   }
   return found.sort((a, b) => a - b);
+}
+
+// --- running containers ------------------------------------------------------------
+
+/** Everything a stream gives until its end ('' for none). */
+export async function readAll(stream: NodeJS.ReadableStream | null): Promise<string> {
+  let all = '';
+  for await (const chunk of stream ?? []) all += chunk;
+  return all;
+}
+
+/** Runs a shell script as a new container of `dir` to its exit, with its output. */
+export async function runScript(dir: string, script: string) {
+  const container = await startContainer({ dir, args: ['sh', '-c', script], stdio: ['ignore', 'pipe', 'pipe'] });
+  const [stdout, stderr] = await Promise.all([readAll(container.stdout), readAll(container.stderr)]);
+  return { ...(await container.exited), stdout, stderr };
 }
 
 // --- the host's state --------------------------------------------------------------

@@ -11,20 +11,16 @@ import {
   type HostSnapshot,
   hostSnapshot,
   makeContainerDir,
+  readAll,
   removeAllContainerDirs,
   removeContainerDir,
   waitForOutput,
 } from './harness.js';
 
-async function text(stream: NodeJS.ReadableStream | null): Promise<string> {
-  let all = '';
-  for await (const chunk of stream ?? []) all += chunk;
-  return all;
-}
 
 async function runInside(dir: string, script: string) {
   const joined = await execInContainer({ dir, args: ['sh', '-c', script], stdio: ['ignore', 'pipe', 'pipe'] });
-  const [stdout, stderr] = await Promise.all([text(joined.stdout), text(joined.stderr)]);
+  const [stdout, stderr] = await Promise.all([readAll(joined.stdout), readAll(joined.stderr)]);
   return { ...(await joined.exited), stdout, stderr, pid: joined.pid };
 }
 

@@ -14,6 +14,7 @@ import {
   makeContainerDir,
   removeAllContainerDirs,
   removeContainerDir,
+  runScript,
 } from './harness.js';
 
 const HOST_ROOT = 100000;
@@ -33,17 +34,7 @@ async function remappedDir(config: object): Promise<string> {
   return dir;
 }
 
-async function run(dir: string, script: string) {
-  const container = await startContainer({ dir, args: ['sh', '-c', script], stdio: ['ignore', 'pipe', 'pipe'] });
-  const [stdout, stderr] = await Promise.all([text(container.stdout), text(container.stderr)]);
-  return { ...(await container.exited), stdout, stderr };
-}
 
-async function text(stream: NodeJS.ReadableStream | null): Promise<string> {
-  let all = '';
-  for await (const chunk of stream ?? []) all += chunk;
-  return all;
-}
 
 describe.skipIf(!isRoot)(`containers in a user namespace (${needsRoot})`, () => {
   let before: HostSnapshot;
@@ -67,7 +58,7 @@ describe.skipIf(!isRoot)(`containers in a user namespace (${needsRoot})`, () => 
 
   describe.skipIf(defaultExecutor() !== 'native')('native executor', () => {
     it('runs as the namespace root, mapped to the host ids of the config', async () => {
-      const result = await run(
+      const result = await runScript(
         dir,
         'id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map; echo $$; hostname; grep CapEff /proc/self/status; touch /tmp/made-inside',
       );
@@ -81,7 +72,7 @@ describe.skipIf(!isRoot)(`containers in a user namespace (${needsRoot})`, () => 
     });
 
     it('binds the host device nodes (mknod is refused there) and gives devpts the mapped tty group', async () => {
-      const result = await run(dir, 'echo hi > /dev/null && head -c 4 /dev/zero | wc -c; grep " /dev/pts " /proc/self/mountinfo');
+      const result = await runScript(dir, 'echo hi > /dev/null && head -c 4 /dev/zero | wc -c; grep " /dev/pts " /proc/self/mountinfo');
       expect(result.exitCode, result.stderr).toBe(0);
       const [zeros, devpts] = result.stdout.trim().split('\n');
       expect(zeros).toBe('4');
