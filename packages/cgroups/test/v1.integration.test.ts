@@ -20,7 +20,8 @@ describe.skipIf(!isRoot || !hasV1)('V1Manager on the real kernel', () => {
   };
 
   afterAll(() => {
-    for (const m of managers) m.destroy();
+    // Last made, first removed: the first manager made the shared parent and removes it.
+    for (const m of [...managers].reverse()) m.destroy();
     for (const m of managers) for (const dir of [...Object.values(m.paths), ...m.created]) expect(existsSync(dir)).toBe(false);
   });
 
@@ -49,6 +50,7 @@ describe.skipIf(!isRoot || !hasV1)('V1Manager on the real kernel', () => {
     expect(read(paths.cpu, 'cpu.cfs_quota_us')).toBe('50000');
     expect(read(paths.cpu, 'cpu.cfs_period_us')).toBe('100000');
     expect(read(paths.cpuset, 'cpuset.cpus')).toBe('0');
+    expect(read(paths.cpuset, 'cpuset.mems')).toBe('0');
     expect(read(paths.pids, 'pids.max')).toBe('20');
     expect(read(paths.devices, 'devices.list')).toContain('c 1:3 rwm');
     expect(read(paths.devices, 'devices.list')).not.toContain('a *:* rwm');
@@ -70,6 +72,30 @@ describe.skipIf(!isRoot || !hasV1)('V1Manager on the real kernel', () => {
     m.destroy();
     for (const dir of Object.values(paths)) expect(existsSync(dir)).toBe(false);
     for (const dir of m.created) expect(existsSync(dir)).toBe(false);
+  });
+
+  it('creates a cgroup frozen when freezer says FROZEN', async () => {
+    const m = make({ freezer: 'FROZEN' });
+    m.create();
+    expect(read(m.paths.freezer!, 'freezer.state')).toBe('FROZEN');
+    await m.thaw();
+    expect(read(m.paths.freezer!, 'freezer.state')).toBe('THAWED');
+  });
+
+  it('writes blkio_weight to the weight file this kernel has (or names the field), and leaves nothing', () => {
+    const m = make({ blkioWeight: 500 });
+    let created = true;
+    try {
+      m.create();
+    } catch (error) {
+      created = false;
+      expect(String(error)).toMatch(/cgroups\.blkio_weight: /);
+      for (const dir of Object.values(m.paths)) expect(existsSync(dir)).toBe(false);
+    }
+    if (created) {
+      const file = ['blkio.weight', 'blkio.bfq.weight'].find((name) => existsSync(join(m.paths.blkio!, name)));
+      expect(read(m.paths.blkio!, file!)).toMatch(/\b500\b/);
+    }
   });
 
   it('freezes a working process and lets it go on after thaw', async () => {
