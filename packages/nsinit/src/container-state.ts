@@ -1,7 +1,7 @@
 // The container directory's record of a running container, as the 2014 nsinit kept
 // it: `pid` (the host pid of the container's PID 1) and `start` (field 22 of
 // /proc/<pid>/stat), so a recycled pid is never mistaken for the container.
-import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoNumber, LOCK_EX, LOCK_NB, SysError, type System } from '@lc/system';
 import { removeLeftCgroups } from './container-cgroups.js';
@@ -88,7 +88,8 @@ function tryLock(sys: System, dir: string): (() => void) | undefined {
     throw error;
   }
   // A record left by an nsinit that died (its container died with it): stale.
-  if (existsSync(join(dir, 'pid')) && !runningContainer(dir)) {
+  // Left by an nsinit that died, or cgroups that could not be removed at exit.
+  if (!runningContainer(dir)) {
     removeLeftCgroups(dir);
     removeState(dir);
   }

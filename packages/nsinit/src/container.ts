@@ -48,10 +48,18 @@ export async function startContainer(options: StartOptions): Promise<RunningCont
   const unlock = await lockContainerDir(sys, options.dir);
   const cgroups = containerCgroups(model, sys);
   let made = false;
-  // Everything the container made is undone when it has exited, or when starting it failed.
+  let released = false;
+  // Everything the container made is undone, once: when it has exited, or when starting
+  // it failed. Cgroups that cannot be removed now (a process left behind) keep their
+  // record, and the next start in this directory removes them.
   const release = () => {
+    if (released) return;
+    released = true;
     try {
       if (cgroups && made) destroyRecordedCgroups(options.dir, cgroups);
+    } catch (error) {
+      // Kept in the record: the next start here removes them (removeLeftCgroups).
+      options.onWarning?.(`${error instanceof Error ? error.message : String(error)} (the next start in ${options.dir} removes them)`);
     } finally {
       unlock();
     }
