@@ -1,1 +1,2 @@
 export { loopbackSteps } from './loopback.js';
+export * from './netlink/index.js';
