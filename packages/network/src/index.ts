@@ -1,2 +1,3 @@
 export { loopbackSteps } from './loopback.js';
 export * from './netlink/index.js';
+export { addRoutes, createVeth, removeVeth, type VethContainer, type VethNames, vethNames } from './veth.js';

@@ -5,6 +5,7 @@ import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { errnoNumber, LOCK_EX, LOCK_NB, SysError, type System } from '@lc/system';
 import { removeLeftCgroups } from './container-cgroups.js';
+import { removeLeftNetworks } from './container-network.js';
 import { ContainerRunningError } from './errors.js';
 
 export interface RecordedContainer {
@@ -90,6 +91,7 @@ function tryLock(sys: System, dir: string): (() => void) | undefined {
   // A record left by an nsinit that died (its container died with it): stale.
   // Left by an nsinit that died, or cgroups that could not be removed at exit.
   if (!runningContainer(dir)) {
+    removeLeftNetworks(dir, sys);
     removeLeftCgroups(dir);
     removeState(dir);
   }

@@ -6,6 +6,7 @@ import { type ContainerModel, loadContainerConfig } from '@lc/config-types';
 import { linuxSystem, type Plan, type System } from '@lc/system';
 import { cloneInit } from './clone-init.js';
 import { containerCgroups, createRecordedCgroups, destroyRecordedCgroups } from './container-cgroups.js';
+import { type ContainerNetworks, containerNetworks } from './container-network.js';
 import { lockContainerDir, processStartTime, removeState, writeState } from './container-state.js';
 import { initError, readToEnd } from './error-record.js';
 import { defaultExecutor, type Executor } from './executor.js';
@@ -47,6 +48,7 @@ export async function startContainer(options: StartOptions): Promise<RunningCont
   for (const note of notYetApplied(model)) options.onWarning?.(note);
   const unlock = await lockContainerDir(sys, options.dir);
   const cgroups = containerCgroups(model, sys);
+  const networks = containerNetworks(options.dir, model, sys);
   let made = false;
   let released = false;
   // Everything the container made is undone, once: when it has exited, or when starting
@@ -56,6 +58,7 @@ export async function startContainer(options: StartOptions): Promise<RunningCont
     if (released) return;
     released = true;
     try {
+      networks?.remove();
       if (cgroups && made) destroyRecordedCgroups(options.dir, cgroups);
     } catch (error) {
       // Kept in the record: the next start here removes them (removeLeftCgroups).
@@ -69,7 +72,7 @@ export async function startContainer(options: StartOptions): Promise<RunningCont
     if (cgroups) createRecordedCgroups(options.dir, cgroups);
     made = true;
     const launched = executor === 'native' ? cloneInit(model, plan, sys, stdio) : spawnInit(model, plan, sys, stdio);
-    return await follow(options.dir, model, plan, sys, launched, cgroups, release);
+    return await follow(options.dir, model, plan, sys, launched, { cgroups, networks }, release);
   } catch (error) {
     release();
     throw error;
@@ -83,7 +86,7 @@ async function follow(
   plan: Plan,
   sys: System,
   init: LaunchedInit,
-  cgroups: CgroupManager | undefined,
+  { cgroups, networks }: { cgroups: CgroupManager | undefined; networks: ContainerNetworks | undefined },
   release: () => void,
 ): Promise<RunningContainer> {
   const exited = new Promise<ExitStatus>((resolve) => {
@@ -99,11 +102,12 @@ async function follow(
     const start = processStartTime(init.pid);
     if (start !== undefined) writeState(dir, { pid: init.pid, start });
     // Everything the parent does for the container happens before this byte, while
-    // the child waits on the sync pipe (cgroups, id maps).
+    // the child waits on the sync pipe (cgroups, id maps, veth networks).
     // cgroup v1: the cgroup.procs write can take milliseconds (an RCU grace period);
     // the child spends them waiting, not the exec.
     cgroups?.join(init.pid);
     writeIdMappings(init.pid, model);
+    networks?.create(init.pid);
     writeSync(init.syncWrite, Buffer.of(1));
   } catch (error) {
     // EPIPE: the init died before the go; its exit and error record tell why.

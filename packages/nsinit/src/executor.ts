@@ -37,7 +37,13 @@ function flagsOf(model: ContainerModel, kinds: readonly NamespaceKind[]): number
  * spawn-init.ts.
  */
 export function cloneNamespaces(model: ContainerModel): number {
-  return flagsOf(model, ['user', 'pid']);
+  // With veth networks the parent configures the container's netns before the go, so
+  // it must exist when clone3 returns.
+  return flagsOf(model, parentConfiguresNetwork(model) ? ['user', 'pid', 'network'] : ['user', 'pid']);
+}
+
+function parentConfiguresNetwork(model: ContainerModel): boolean {
+  return model.networks.some((network) => network.type === 'veth') || model.routes.length > 0;
 }
 
 /** Namespaces the plan itself unshares, first thing. */
@@ -45,5 +51,6 @@ export function namespacesMadeByPlan(model: ContainerModel, executor: Executor):
   // The node init is spawned into the parent's unshared uts, ipc, net and pid
   // namespaces; the parent never unshares its mount namespace (that would break its
   // cwd for good), so the init does.
-  return executor === 'native' ? flagsOf(model, ['mount', 'uts', 'ipc', 'network']) : flagsOf(model, ['mount']);
+  if (executor === 'node') return flagsOf(model, ['mount']);
+  return flagsOf(model, parentConfiguresNetwork(model) ? ['mount', 'uts', 'ipc'] : ['mount', 'uts', 'ipc', 'network']);
 }

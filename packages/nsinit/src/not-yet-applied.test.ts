@@ -8,14 +8,14 @@ describe('notYetApplied', () => {
       parseContainerJson({
         tty: true,
         cgroups: { name: 'c', parent: 'lc' },
-        networks: [{ type: 'veth', address: '172.17.0.2/16', gateway: '172.17.0.1', context: { bridge: 'br0' } }],
+        networks: [{ type: 'netns', context: { nspath: '/run/netns/x' } }],
       }),
       '/c',
     );
     const rootless = process.geteuid?.() !== 0;
     expect(notYetApplied(model)).toEqual([
       ...(rootless ? ['cgroups: not applied to a rootless container'] : []),
-      'networks/routes: only loopback is set up yet (issue #5)',
+      'networks: the netns strategy is not applied yet (issue #5)',
       "tty: not supported yet (issue #6); the container gets nsinit's stdio",
     ]);
   });

@@ -6,9 +6,8 @@ import { type ContainerModel, hasNamespace } from '@lc/config-types';
 export function notYetApplied(model: ContainerModel): string[] {
   const notes: string[] = [];
   if (model.cgroup && process.geteuid?.() !== 0) notes.push("cgroups: not applied to a rootless container");
-  const strategies = model.networks.filter((network) => network.type !== 'loopback');
-  if (strategies.length > 0 || model.routes.length > 0) {
-    notes.push('networks/routes: only loopback is set up yet (issue #5)');
+  if (model.networks.some((network) => network.type === 'netns')) {
+    notes.push('networks: the netns strategy is not applied yet (issue #5)');
   }
   if (model.process.terminal) notes.push('tty: not supported yet (issue #6); the container gets nsinit\'s stdio');
   if ((model.uidMappings.length > 0 || model.gidMappings.length > 0) && !hasNamespace(model, 'user')) {

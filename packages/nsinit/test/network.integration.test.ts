@@ -1,0 +1,127 @@
+// veth networks on the real kernel, on a bridge the test makes and removes: a
+// container gets eth0 with the configured address, MTU, MAC and default route, two
+// containers reach each other, a container reaches a listener on the bridge's
+// address, and nothing is left (the host ends go with the containers).
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { type RunningContainer, startContainer } from '@lc/nsinit';
+import { isRoot, needsRoot } from '@lc/vitest-config';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  expectNoLeaks,
+  type HostSnapshot,
+  hostSnapshot,
+  makeContainerDir,
+  readAll,
+  removeAllContainerDirs,
+  removeContainerDir,
+  runScript,
+  waitForOutput,
+} from './harness.js';
+
+const BRIDGE = `lctb${process.pid % 100000}`;
+const SUBNET = '10.213.0';
+
+function ip(...args: string[]): void {
+  const result = spawnSync('ip', args, { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`ip ${args.join(' ')}: ${result.stderr.trim()}`);
+}
+
+const veth = (host: number, more: Record<string, unknown> = {}) => ({
+  type: 'veth',
+  context: { prefix: 'lct', bridge: BRIDGE },
+  address: `${SUBNET}.${host}/24`,
+  gateway: `${SUBNET}.1`,
+  ...more,
+});
+
+describe.skipIf(!isRoot)(`veth networks (${needsRoot})`, () => {
+  let before: HostSnapshot;
+  const dirs: string[] = [];
+
+  beforeAll(() => {
+    ip('link', 'add', BRIDGE, 'type', 'bridge');
+    ip('addr', 'add', `${SUBNET}.1/24`, 'dev', BRIDGE);
+    ip('link', 'set', BRIDGE, 'up');
+  });
+  afterAll(async () => {
+    ip('link', 'del', BRIDGE);
+    await removeAllContainerDirs();
+  });
+  beforeEach(() => {
+    before = hostSnapshot();
+  });
+  afterEach(async () => {
+    for (const dir of dirs.splice(0)) {
+      expectNoLeaks(before, dir);
+      expect(readdirSync(dir).sort()).toEqual(['container.json', 'rootfs']);
+      await removeContainerDir(dir);
+    }
+  });
+
+  async function containerDir(network: object): Promise<string> {
+    const dir = await makeContainerDir({ networks: [{ type: 'loopback' }, network] });
+    dirs.push(dir);
+    return dir;
+  }
+
+  it('gives the container eth0 with the configured address, MTU, MAC and default route', async () => {
+    const dir = await containerDir(veth(11, { mtu: 1400, mac_address: '02:42:ac:11:00:0b' }));
+    const result = await runScript(
+      dir,
+      'cat /sys/class/net/eth0/mtu /sys/class/net/eth0/address; ip -4 -o addr show dev eth0 | tr -s " " | cut -d" " -f4; ip route show default',
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim().split('\n').map((line) => line.trim())).toEqual([
+      '1400',
+      '02:42:ac:11:00:0b',
+      `${SUBNET}.11/24`,
+      `default via ${SUBNET}.1 dev eth0`,
+    ]);
+  });
+
+  it('lets two containers on one bridge reach each other, and a listener on the bridge address', async () => {
+    const server = await containerDir(veth(21));
+    const client = await containerDir(veth(22));
+    const listening: RunningContainer = await startContainer({
+      dir: server,
+      args: [
+        'python3',
+        '-c',
+        `import socket; s = socket.create_server(("${SUBNET}.21", 8021)); print("listening", flush=True); c, _ = s.accept(); c.sendall(b"pong from 21")`,
+      ],
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    await waitForOutput(listening.stdout!, 'listening');
+    const reached = await runScript(
+      client,
+      `python3 -c 'import socket; print(socket.create_connection(("${SUBNET}.21", 8021), timeout=5).recv(64).decode())'`,
+    );
+    expect(reached.stdout.trim(), reached.stderr).toBe('pong from 21');
+    expect((await listening.exited).exitCode).toBe(0);
+    await readAll(listening.stderr);
+
+    // The host side: a listener on the bridge's address.
+    const host = createServer((socket) => socket.end('pong from the host'));
+    await new Promise<void>((resolve) => host.listen(8031, `${SUBNET}.1`, resolve));
+    try {
+      const fromHost = await runScript(
+        client,
+        `python3 -c 'import socket; print(socket.create_connection(("${SUBNET}.1", 8031), timeout=5).recv(64).decode())'`,
+      );
+      expect(fromHost.stdout.trim(), fromHost.stderr).toBe('pong from the host');
+    } finally {
+      await new Promise((resolve) => host.close(resolve));
+    }
+  });
+
+  it('refuses a missing bridge or a bad address in one line naming the field, leaving nothing', async () => {
+    const noBridge = await containerDir(veth(31, { context: { prefix: 'lct', bridge: 'lc-nope-br' } }));
+    await expect(startContainer({ dir: noBridge, args: ['true'] })).rejects.toThrow(
+      'networks[1].context.bridge: no such bridge "lc-nope-br"',
+    );
+    const badAddress = await containerDir(veth(32, { address: '10.213.0.999/24' }));
+    await expect(startContainer({ dir: badAddress, args: ['true'] })).rejects.toThrow(/: networks\[1\]\.address: expected an address/);
+  });
+});
