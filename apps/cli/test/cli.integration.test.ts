@@ -141,7 +141,13 @@ describe.skipIf(!isRoot)(`nsinit exec on a real kernel (${needsRoot})`, () => {
     }
     const stats = await runCli(dir, ['stats']);
     expect(stats.code, stats.stderr).toBe(0);
-    const parsed = JSON.parse(stats.stdout) as { freezer: string; pids: { current: number }; cpu: { usageTotal: number } };
+    const parsed = JSON.parse(stats.stdout) as {
+      freezer: string;
+      pids: { current: number };
+      cpu: { usageTotal: number };
+      network: Record<string, { rxBytes: number; txBytes: number }>;
+    };
+    expect(Object.keys(parsed.network)).toEqual(['lo']); // its own network namespace
     expect(parsed.freezer).toBe('FROZEN');
     expect(parsed.pids.current).toBeGreaterThan(0);
     expect(parsed.cpu.usageTotal).toBeGreaterThan(0);

@@ -8,11 +8,17 @@ import type { ContainerModel } from '@lc/config-types';
 import { CLONE, CLONE_CLEAR_SIGHAND, type Plan, SIGNALS, type System } from '@lc/system';
 import { initError, readToEnd } from './error-record.js';
 import { cloneNamespaces } from './executor.js';
-import { ERROR_READ_SLOT, ERROR_SLOT, STDIO_SLOTS, SYNC_SLOT, SYNC_WRITE_SLOT } from './init-protocol.js';
+import { ERROR_READ_SLOT, ERROR_SLOT, NETNS_SLOT, STDIO_SLOTS, SYNC_SLOT, SYNC_WRITE_SLOT } from './init-protocol.js';
 import type { LaunchedInit, ProcessEnd, StdioEntry } from './launched.js';
 
-export function cloneInit(model: ContainerModel, plan: Plan, sys: System, stdio: readonly StdioEntry[]): LaunchedInit {
-  const launched = launch(plan, sys, stdio, cloneNamespaces(model), {});
+export function cloneInit(
+  model: ContainerModel,
+  plan: Plan,
+  sys: System,
+  stdio: readonly StdioEntry[],
+  netns?: number,
+): LaunchedInit {
+  const launched = launch(plan, sys, stdio, cloneNamespaces(model), netns === undefined ? {} : { [NETNS_SLOT]: netns });
   return watchChild(launched.child.pid, launched.child.pidfd, launched.child.memory, sys, launched);
 }
 

@@ -15,6 +15,7 @@ import { writeIdMappings } from './id-mappings.js';
 import { buildInitPlan } from './init-plan.js';
 import { ERROR_RECORD_SIZE } from './init-protocol.js';
 import type { LaunchedInit, StdioEntry } from './launched.js';
+import { openJoinedNetworkNamespace } from './network-namespace.js';
 import { notYetApplied } from './not-yet-applied.js';
 import { spawnInit } from './spawn-init.js';
 
@@ -71,7 +72,14 @@ export async function startContainer(options: StartOptions): Promise<RunningCont
     // Before the process exists: its limits hold from its first instruction on.
     if (cgroups) createRecordedCgroups(options.dir, cgroups);
     made = true;
-    const launched = executor === 'native' ? cloneInit(model, plan, sys, stdio) : spawnInit(model, plan, sys, stdio);
+    const netns = openJoinedNetworkNamespace(model);
+    let launched: LaunchedInit;
+    try {
+      launched = executor === 'native' ? cloneInit(model, plan, sys, stdio, netns) : spawnInit(model, plan, sys, stdio, netns);
+    } finally {
+      // The executor's process has its own copy now.
+      if (netns !== undefined) sys.close(netns);
+    }
     return await follow(options.dir, model, plan, sys, launched, { cgroups, networks }, release);
   } catch (error) {
     release();

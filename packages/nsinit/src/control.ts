@@ -2,6 +2,7 @@
 // and pausing and resuming it through the freezer.
 import type { CgroupManager, CgroupStats } from '@lc/cgroups';
 import { LcError, loadContainerConfig } from '@lc/config-types';
+import { type InterfaceStats, interfaceStats } from '@lc/network';
 import { linuxSystem, type System } from '@lc/system';
 import { containerCgroups } from './container-cgroups.js';
 import { runningContainer } from './container-state.js';
@@ -16,6 +17,13 @@ async function cgroupsOf(dir: string, sys: System): Promise<CgroupManager> {
 
 export async function containerStats(dir: string, sys: System = linuxSystem()): Promise<CgroupStats> {
   return (await cgroupsOf(dir, sys)).stats();
+}
+
+/** rx/tx bytes, packets, errors and drops of each interface the container sees. */
+export function containerNetworkStats(dir: string): Record<string, InterfaceStats> {
+  const running = runningContainer(dir);
+  if (!running) throw new LcError('NOT_RUNNING', `${dir}: no container is running there`);
+  return interfaceStats(running.pid);
 }
 
 /** Freezes every process of the container; resolves once the kernel says frozen. */

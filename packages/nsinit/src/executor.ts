@@ -2,6 +2,7 @@
 // where. The plans differ only in their first steps (start-steps.ts).
 import { type ContainerModel, hasNamespace, type NamespaceKind } from '@lc/config-types';
 import { CLONE } from '@lc/system';
+import { joinedNetworkNamespace } from './network-namespace.js';
 
 /**
  * `native`: a clone3 child runs the plan in the native executor (x86-64); `node`: a
@@ -25,7 +26,13 @@ const FLAGS: readonly (readonly [NamespaceKind, number])[] = [
 ];
 
 function flagsOf(model: ContainerModel, kinds: readonly NamespaceKind[]): number {
-  return FLAGS.filter(([kind]) => kinds.includes(kind) && hasNamespace(model, kind)).reduce((all, [, flag]) => all | flag, 0);
+  return FLAGS.filter(([kind]) => kinds.includes(kind) && createsNamespace(model, kind)).reduce((all, [, flag]) => all | flag, 0);
+}
+
+/** A namespace the container gets new: one it has, unless it joins an existing one (netns). */
+export function createsNamespace(model: ContainerModel, kind: NamespaceKind): boolean {
+  if (kind === 'network' && joinedNetworkNamespace(model)) return false;
+  return hasNamespace(model, kind);
 }
 
 /**

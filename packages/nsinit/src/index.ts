@@ -3,7 +3,7 @@ export type { RunningContainer, StartOptions } from './container.js';
 export { startContainer } from './container.js';
 export type { RecordedContainer } from './container-state.js';
 export { processStartTime, runningContainer } from './container-state.js';
-export { containerStats, pauseContainer, resumeContainer } from './control.js';
+export { containerNetworkStats, containerStats, pauseContainer, resumeContainer } from './control.js';
 export { ConfigurationError, ContainerRunningError, InitError } from './errors.js';
 export type { ContainerEvent, ContainerEventsOptions } from './events.js';
 export { containerEvents } from './events.js';

@@ -3,6 +3,8 @@
 export const PLAN_FD = 3;
 export const SYNC_FD = 4;
 export const ERROR_FD = 5;
+/** The network namespace to join (netns strategy), when there is one. */
+export const NETNS_FD = 6;
 /** Step index of an error that is not a step's (the init itself failed). */
 export const INIT_FAILED_STEP = 0xffffffff;
 export const ERROR_RECORD_SIZE = 8;
@@ -14,3 +16,5 @@ export const SYNC_WRITE_SLOT = 'sync-write';
 export const ERROR_READ_SLOT = 'error-read';
 /** Native executor only: fds to dup3 onto 0, 1 and 2. */
 export const STDIO_SLOTS = ['stdin', 'stdout', 'stderr'] as const;
+/** The network namespace to enter (netns strategy), opened by the parent. */
+export const NETNS_SLOT = 'netns';

@@ -15,7 +15,6 @@ describe('notYetApplied', () => {
     const rootless = process.geteuid?.() !== 0;
     expect(notYetApplied(model)).toEqual([
       ...(rootless ? ['cgroups: not applied to a rootless container'] : []),
-      'networks: the netns strategy is not applied yet (issue #5)',
       "tty: not supported yet (issue #6); the container gets nsinit's stdio",
     ]);
   });

@@ -8,8 +8,9 @@ import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { constants } from 'node:os';
 import { PassThrough } from 'node:stream';
-import { type ContainerModel, hasNamespace, type NamespaceKind } from '@lc/config-types';
+import type { ContainerModel, NamespaceKind } from '@lc/config-types';
 import { CLONE, type NamespaceFile, type Plan, type System, serializePlan } from '@lc/system';
+import { createsNamespace } from './executor.js';
 import type { LaunchedInit, StdioEntry } from './launched.js';
 
 // The parent keeps its mount namespace (unsharing it would break its cwd for good):
@@ -28,13 +29,20 @@ const PARENT_UNSHARED: readonly { kind: NamespaceKind; file: NamespaceFile; flag
 const initScript = () => createRequire(import.meta.url).resolve('@lc/nsinit/init');
 
 
-export function spawnInit(model: ContainerModel, plan: Plan, sys: System, stdio: readonly StdioEntry[]): LaunchedInit {
+export function spawnInit(
+  model: ContainerModel,
+  plan: Plan,
+  sys: System,
+  stdio: readonly StdioEntry[],
+  netns?: number,
+): LaunchedInit {
   const [planRead, planWrite] = sys.pipe();
   const [syncRead, syncWrite] = sys.pipe();
   const [errorRead, errorWrite] = sys.pipe();
   let child: ChildProcess;
   try {
-    child = spawnInNamespaces(model, sys, [...stdio, planRead, syncRead, errorWrite]);
+    // fd 6: the network namespace to join (netns strategy), when there is one.
+    child = spawnInNamespaces(model, sys, [...stdio, planRead, syncRead, errorWrite, ...(netns === undefined ? [] : [netns])]);
   } catch (error) {
     for (const fd of [planWrite, syncWrite, errorRead]) sys.close(fd);
     throw error;
@@ -65,7 +73,7 @@ export function spawnInit(model: ContainerModel, plan: Plan, sys: System, stdio:
 }
 
 function spawnInNamespaces(model: ContainerModel, sys: System, stdio: StdioEntry[]): ChildProcess {
-  const wanted = PARENT_UNSHARED.filter((ns) => hasNamespace(model, ns.kind));
+  const wanted = PARENT_UNSHARED.filter((ns) => createsNamespace(model, ns.kind));
   const saved: { fd: number; flag: number }[] = [];
   try {
     for (const ns of wanted) saved.push({ fd: sys.openNamespace('self', ns.file), flag: ns.flag });

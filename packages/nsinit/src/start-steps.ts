@@ -1,9 +1,10 @@
 // The first steps of a plan: what the executor's process must do before the
 // container's setup, which differs between a clone3 child and a Node init.
 import { type ContainerModel, hasNamespace } from '@lc/config-types';
-import { imm, type PlanBuilder, PR, SIGNALS, steps } from '@lc/system';
+import { CLONE, imm, type PlanBuilder, PR, SIGNALS, steps } from '@lc/system';
 import { type Executor, namespacesMadeByPlan } from './executor.js';
-import { ERROR_READ_SLOT, STDIO_SLOTS, SYNC_SLOT, SYNC_WRITE_SLOT } from './init-protocol.js';
+import { ERROR_READ_SLOT, NETNS_SLOT, STDIO_SLOTS, SYNC_SLOT, SYNC_WRITE_SLOT } from './init-protocol.js';
+import { joinedNetworkNamespace } from './network-namespace.js';
 
 export interface StartOptions {
   readonly executor: Executor;
@@ -27,6 +28,10 @@ export function startSteps(b: PlanBuilder, model: ContainerModel, options: Start
   // records, waits for and cleans up the container.
   steps.prctl(b, PR.SET_PDEATHSIG, imm(SIGNALS.SIGKILL, 'signal'), 'set the parent-death signal');
   steps.unshare(b, namespacesMadeByPlan(model, options.executor), { label: 'unshare namespaces' });
+  if (joinedNetworkNamespace(model)) {
+    // The netns strategy: the parent opened the namespace (NETNS_SLOT) by its path.
+    steps.setns(b, b.input(NETNS_SLOT), CLONE.NEWNET, "enter the configured network namespace");
+  }
   steps.read(b, sync, 1, 'wait for the parent (sync pipe)', { zeroIsError: true });
   if (hasNamespace(model, 'user')) {
     // The child still has the parent's ids, which the new maps do not hold (files it

@@ -136,9 +136,12 @@ export function waitForOutput(stream: Readable, text: string): Promise<void> {
     const done = () => {
       stream.off('data', onData);
       stream.off('end', onEnd);
+      // Without a listener a flowing stream drops what comes next: hold it for the next reader.
+      if (stream.listenerCount('data') === 0) stream.pause();
     };
     stream.on('data', onData);
     stream.once('end', onEnd);
+    stream.resume(); // after an earlier wait paused it
   });
 }
 

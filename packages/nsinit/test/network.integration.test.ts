@@ -3,9 +3,10 @@
 // containers reach each other, a container reaches a listener on the bridge's
 // address, and nothing is left (the host ends go with the containers).
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { type RunningContainer, startContainer } from '@lc/nsinit';
+import { join } from 'node:path';
+import { containerNetworkStats, type RunningContainer, startContainer } from '@lc/nsinit';
 import { isRoot, needsRoot } from '@lc/vitest-config';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -89,16 +90,21 @@ describe.skipIf(!isRoot)(`veth networks (${needsRoot})`, () => {
       args: [
         'python3',
         '-c',
-        `import socket; s = socket.create_server(("${SUBNET}.21", 8021)); print("listening", flush=True); c, _ = s.accept(); c.sendall(b"pong from 21")`,
+        `import socket, sys; s = socket.create_server(("${SUBNET}.21", 8021)); print("listening", flush=True); c, _ = s.accept(); c.sendall(b"pong from 21"); c.close(); print("sent", flush=True); sys.stdin.readline()`,
       ],
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     await waitForOutput(listening.stdout!, 'listening');
+    const sentBefore = containerNetworkStats(server).eth0!.txBytes;
     const reached = await runScript(
       client,
       `python3 -c 'import socket; print(socket.create_connection(("${SUBNET}.21", 8021), timeout=5).recv(64).decode())'`,
     );
     expect(reached.stdout.trim(), reached.stderr).toBe('pong from 21');
+    await waitForOutput(listening.stdout!, 'sent');
+    // The counters of the container's eth0 moved with the exchange.
+    expect(containerNetworkStats(server).eth0!.txBytes).toBeGreaterThan(sentBefore);
+    listening.stdin!.end('\n');
     expect((await listening.exited).exitCode).toBe(0);
     await readAll(listening.stderr);
 
@@ -113,6 +119,35 @@ describe.skipIf(!isRoot)(`veth networks (${needsRoot})`, () => {
       expect(fromHost.stdout.trim(), fromHost.stderr).toBe('pong from the host');
     } finally {
       await new Promise((resolve) => host.close(resolve));
+    }
+  });
+
+  it('gives eth0 an IPv6 address and adds the routes of the config', async () => {
+    const dir = await containerDir(veth(41, { address: 'fd00:213::41/64', gateway: undefined }));
+    const file = join(dir, 'container.json');
+    const config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    config.routes = [{ destination: 'fd00:214::/64', gateway: 'fd00:213::1', interface_name: 'eth0' }];
+    writeFileSync(file, JSON.stringify(config));
+    const result = await runScript(dir, 'ip -6 -o addr show dev eth0 scope global | tr -s " " | cut -d" " -f4; ip -6 route show fd00:214::/64');
+    expect(result.stderr).toBe('');
+    const [address, route] = result.stdout.trim().split('\n').map((line) => line.trim());
+    expect(address).toBe('fd00:213::41/64');
+    expect(route).toMatch(/^fd00:214::\/64 via fd00:213::1 dev eth0/);
+  });
+
+  it('joins the network namespace at context.nspath (netns strategy) and sees exactly its interfaces', async () => {
+    const name = `lctns${process.pid % 100000}`;
+    ip('netns', 'add', name);
+    try {
+      ip('-n', name, 'link', 'add', 'lcta', 'type', 'veth', 'peer', 'name', 'lctb');
+      const dir = await makeContainerDir({ networks: [{ type: 'netns', context: { nspath: `/run/netns/${name}` } }] });
+      dirs.push(dir);
+      const result = await runScript(dir, 'ls /sys/class/net; stat -L -c %i /proc/self/ns/net');
+      const words = result.stdout.trim().split(/\s+/);
+      expect(words.slice(0, -1)).toEqual(['lcta', 'lctb', 'lo']);
+      expect(Number(words.at(-1))).toBe(statSync(`/run/netns/${name}`).ino);
+    } finally {
+      ip('netns', 'del', name);
     }
   });
 

@@ -1,10 +1,16 @@
-import { containerStats, pauseContainer, resumeContainer } from '@lc/nsinit';
+import { containerNetworkStats, containerStats, pauseContainer, resumeContainer } from '@lc/nsinit';
 import { UsageError } from '../args.js';
 
 export async function statsCommand(dir: string, args: readonly string[] = []): Promise<number> {
   if (args[0] === '--watch' && args.length === 1) return (await import('./stats-watch.js')).statsWatchCommand(dir);
   if (args.length > 0) throw new UsageError(`stats: unexpected argument ${args[0]}`);
-  process.stdout.write(`${JSON.stringify(await containerStats(dir), null, 2)}\n`);
+  // The network counters need no cgroups: a container without them still has these.
+  const network = containerNetworkStats(dir);
+  const cgroups = await containerStats(dir).catch((error: unknown) => {
+    if ((error as { code?: string }).code === 'NO_CGROUPS') return undefined;
+    throw error;
+  });
+  process.stdout.write(`${JSON.stringify({ ...cgroups, network }, null, 2)}\n`);
   return 0;
 }
 
