@@ -1,5 +1,6 @@
 // The nsinit binary on a real kernel: exit codes, error lines, signals, the pid
 // record and parent death, seen the way a user or a supervisor sees them.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isRoot, needsRoot } from '@lc/vitest-config';
@@ -160,6 +161,28 @@ describe.skipIf(!isRoot)(`nsinit exec on a real kernel (${needsRoot})`, () => {
 
   it('says in one line that stats need a running container', async () => {
     expectRuntimeError(await runCli(dir, ['stats']), `nsinit: ${dir}: no container is running there`);
+  });
+
+  it('runs a container with a veth network on a bridge, and removes the host end after', async () => {
+    const bridge = `lctc${process.pid % 100000}`;
+    const ip = (...args: string[]) => {
+      const result = spawnSync('ip', args, { encoding: 'utf8' });
+      expect(result.status, result.stderr).toBe(0);
+    };
+    ip('link', 'add', bridge, 'type', 'bridge');
+    try {
+      ip('addr', 'add', '10.214.0.1/24', 'dev', bridge);
+      ip('link', 'set', bridge, 'up');
+      await updateConfig(dir, {
+        networks: [{ type: 'loopback' }, { type: 'veth', context: { prefix: 'lctc', bridge }, address: '10.214.0.2/24', gateway: '10.214.0.1', mtu: 1450 }],
+      });
+      const result = await runCli(dir, ['exec', 'sh', '-c', 'cat /sys/class/net/eth0/mtu; ip -4 -o addr show dev eth0 | tr -s " " | cut -d" " -f4']);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout.trim().split('\n')).toEqual(['1450', '10.214.0.2/24']);
+      expect(readdirSync('/sys/class/net').filter((name) => name.startsWith('lctc') && name !== bridge)).toEqual([]);
+    } finally {
+      ip('link', 'del', bridge);
+    }
   });
 
   it('kills the container when nsinit itself is killed', async () => {
