@@ -145,6 +145,10 @@ async function follow(
       init.kill(signalNumber(signal));
       return true;
     },
+    [Symbol.asyncDispose]: async () => {
+      init.kill(signalNumber('SIGKILL'));
+      await exited;
+    },
   };
 }
 

@@ -34,4 +34,6 @@ export interface ContainerProcess {
   /** Resolves when it has exited and everything it held is released. */
   readonly exited: Promise<ExitStatus>;
   kill(signal?: NodeJS.Signals | number): boolean;
+  /** `await using`: kills it (SIGKILL) if it still runs, and waits until it is gone. */
+  [Symbol.asyncDispose](): Promise<void>;
 }

@@ -16,3 +16,5 @@ export type { ExecInOptions, JoinedProcess } from './join.js';
 export { execInContainer } from './join.js';
 export { buildJoinPlan } from './join-plan.js';
 export type { StdioEntry } from './launched.js';
+export type { RunOptions, RunResult } from './run.js';
+export { run } from './run.js';

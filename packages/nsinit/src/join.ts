@@ -83,5 +83,9 @@ export async function execInContainer(options: ExecInOptions): Promise<JoinedPro
       joined.kill(signalNumber(signal));
       return true;
     },
+    [Symbol.asyncDispose]: async () => {
+      joined.kill(signalNumber('SIGKILL'));
+      await exited;
+    },
   };
 }
