@@ -36,8 +36,10 @@ export function createBundle(dir, { busybox, runc, dirs }) {
   const config = containerJson(spec, rootfs);
   const nsinitDirs = [];
   // Each directory's container gets cgroups of its own (a devices allow-list, as runc's
-  // spec asks of runc and crun), named lcb-* so that the host check finds leftovers.
-  const cgroups = (name, more = {}) => ({ name: `lcb-${process.pid}-${name}`, parent: `lcb-${process.pid}`, ...more });
+  // spec asks of runc and crun), named lcb-* so that the host check finds leftovers. A
+  // parent of its own too: a parent shared by containers that come and go stays behind
+  // when the one that made it is not the last to leave.
+  const cgroups = (name, more = {}) => ({ name: 'c', parent: `lcb-${process.pid}-${name}`, ...more });
   for (let i = 0; i < dirs; i++) {
     const containerDir = join(dir, `nsinit-${i}`);
     mkdirSync(containerDir);
