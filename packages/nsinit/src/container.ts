@@ -1,6 +1,4 @@
-// Starting a container from its directory and following it to its exit: the whole
-// life cycle `nsinit exec` drives.
-import { writeSync } from 'node:fs';
+
 import type { CgroupManager } from '@lc/cgroups';
 import { type ContainerModel, loadContainerConfig } from '@lc/config-types';
 import { linuxSystem, type Plan, type System } from '@lc/system';
@@ -8,12 +6,11 @@ import { cloneInit } from './clone-init.js';
 import { containerCgroups, createRecordedCgroups, destroyRecordedCgroups } from './container-cgroups.js';
 import { type ContainerNetworks, containerNetworks } from './container-network.js';
 import { lockContainerDir, processStartTime, removeState, writeState } from './container-state.js';
-import { initError, readToEnd } from './error-record.js';
 import { defaultExecutor, type Executor } from './executor.js';
-import { type ContainerProcess, type ExitStatus, exitStatus, signalNumber } from './exit-status.js';
+import { type ContainerProcess, type ExitStatus, exitStatus } from './exit-status.js';
+import { letGo, processHandle } from './go.js';
 import { writeIdMappings } from './id-mappings.js';
 import { buildInitPlan } from './init-plan.js';
-import { ERROR_RECORD_SIZE } from './init-protocol.js';
 import type { LaunchedInit, StdioEntry } from './launched.js';
 import { openJoinedNetworkNamespace } from './network-namespace.js';
 import { notYetApplied } from './not-yet-applied.js';
@@ -104,51 +101,16 @@ async function follow(
       resolve(exitStatus(end));
     });
   });
-  const errorRecord = readToEnd(init.errorRead);
-  let refused: unknown;
-  try {
+  await letGo(plan, sys, init, exited, () => {
     const start = processStartTime(init.pid);
     if (start !== undefined) writeState(dir, { pid: init.pid, start });
-    // Everything the parent does for the container happens before this byte, while
-    // the child waits on the sync pipe (cgroups, id maps, veth networks).
-    // cgroup v1: the cgroup.procs write can take milliseconds (an RCU grace period);
-    // the child spends them waiting, not the exec.
+    // Everything the parent does for the container happens before the go, while the
+    // child waits on the sync pipe. cgroup v1: the cgroup.procs write can take
+    // milliseconds (an RCU grace period); the child spends them waiting, not the exec.
     cgroups?.join(init.pid);
     writeIdMappings(init.pid, model);
     networks?.create(init.pid);
-    writeSync(init.syncWrite, Buffer.of(1));
-  } catch (error) {
-    // EPIPE: the init died before the go; its exit and error record tell why.
-    if ((error as NodeJS.ErrnoException).code !== 'EPIPE') refused = error;
-  } finally {
-    sys.close(init.syncWrite);
-  }
-  if (refused !== undefined) {
-    // No go: with the sync pipe closed the child reads EOF and exits; once it is
-    // reaped, nothing of the container is left.
-    await exited;
-    throw refused;
-  }
-  const record = await errorRecord;
-  if (record.length >= ERROR_RECORD_SIZE) {
-    await exited;
-    throw initError(plan, record);
-  }
-  return {
-    pid: init.pid,
-    model,
-    stdin: init.stdin,
-    stdout: init.stdout,
-    stderr: init.stderr,
-    exited,
-    kill: (signal = 'SIGTERM') => {
-      init.kill(signalNumber(signal));
-      return true;
-    },
-    [Symbol.asyncDispose]: async () => {
-      init.kill(signalNumber('SIGKILL'));
-      await exited;
-    },
-  };
+  });
+  return { ...processHandle(init, exited), model };
 }
 

@@ -4,13 +4,12 @@
 import { type ContainerModel, hasNamespace } from '@lc/config-types';
 import { pivotSteps, readonlyRootSteps, rootfsSteps } from '@lc/mount';
 import { loopbackSteps } from '@lc/network';
-import { credentialSteps, labelSteps, pathSteps, resolveUser } from '@lc/security';
+import { pathSteps, resolveUser } from '@lc/security';
 import { type Plan, PlanBuilder, type System, steps } from '@lc/system';
 import { ConfigurationError } from './errors.js';
-import { environment, execSteps } from './exec-steps.js';
 import { defaultExecutor, type Executor } from './executor.js';
-import { setgroupsDenied } from './id-mappings.js';
 import { ERROR_SLOT } from './init-protocol.js';
+import { processSteps } from './process-steps.js';
 import { startSteps } from './start-steps.js';
 
 export interface InitPlanOptions {
@@ -40,13 +39,7 @@ export function buildInitPlan(
   pivotSteps(b, model);
   pathSteps(b, model);
   readonlyRootSteps(b, model, sys);
-  steps.umask(b, 0o022);
-
-  credentialSteps(b, model, user, sys, { setgroups: !setgroupsDenied(model) });
-  steps.chdir(b, model.process.cwd);
-  // The LSM labels apply at the next execve: set them last.
-  labelSteps(b, model);
-  execSteps(b, args, environment(model, user.home));
+  processSteps(b, model, user, sys, args);
   return b.build();
 }
 

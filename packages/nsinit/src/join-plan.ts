@@ -1,15 +1,14 @@
 // The plan of a process started inside a running container (`nsinit exec` on a
-// running container): the clone3 child enters the
-// container's namespaces, user first, then forks so the process lands in the
-// container's pid namespace (setns of a pid namespace only applies to children),
-// and then takes on the container's credentials, directory and program.
+// running container): the clone3 child enters the container's namespaces, user
+// first, then forks so the process lands in the container's pid namespace (setns of a
+// pid namespace only applies to children), and then takes on the container's
+// credentials, directory and program.
 import { type ContainerModel, hasNamespace, type NamespaceKind } from '@lc/config-types';
-import { credentialSteps, labelSteps, resolveUser } from '@lc/security';
+import { resolveUser } from '@lc/security';
 import { CLONE, imm, type NamespaceFile, type Plan, PlanBuilder, PR, SIGNALS, type System, steps } from '@lc/system';
 import { ConfigurationError } from './errors.js';
-import { environment, execSteps } from './exec-steps.js';
-import { setgroupsDenied } from './id-mappings.js';
-import { ERROR_READ_SLOT, ERROR_SLOT, STDIO_SLOTS, SYNC_SLOT, SYNC_WRITE_SLOT } from './init-protocol.js';
+import { ERROR_SLOT, SYNC_SLOT } from './init-protocol.js';
+import { namespaceRootSteps, nativePreambleSteps, processSteps } from './process-steps.js';
 
 /**
  * The namespaces to enter, in order. User first: entering it gives the capabilities
@@ -37,11 +36,7 @@ export function buildJoinPlan(model: ContainerModel, args: readonly string[], sy
   const b = new PlanBuilder(sys.arch);
   b.input(ERROR_SLOT);
   const sync = b.input(SYNC_SLOT);
-  steps.close(b, b.input(SYNC_WRITE_SLOT), { label: "close the parent's end of the sync pipe" });
-  steps.close(b, b.input(ERROR_READ_SLOT), { label: "close the parent's end of the error pipe" });
-  (options.redirected ?? [false, false, false]).forEach((redirected, fd) => {
-    if (redirected) steps.dup3(b, b.input(STDIO_SLOTS[fd]!), fd, `put the process's fd ${fd} in place`);
-  });
+  nativePreambleSteps(b, options.redirected ?? [false, false, false]);
   for (const [kind, flag, file] of JOIN_ORDER) {
     if (!hasNamespace(model, kind)) continue;
     steps.setns(b, b.input(namespaceSlot(file)), flag, `enter the container's ${file} namespace`);
@@ -49,14 +44,7 @@ export function buildJoinPlan(model: ContainerModel, args: readonly string[], sy
   steps.forkIntoParent(b, b.slot(FORKED_SLOT), 'fork into the container');
   steps.prctl(b, PR.SET_PDEATHSIG, imm(SIGNALS.SIGKILL, 'signal'), 'set the parent-death signal');
   steps.read(b, sync, 1, 'wait for the parent (sync pipe)', { zeroIsError: true });
-  if (hasNamespace(model, 'user')) {
-    steps.setresgid(b, 0, { label: 'become gid 0 of the user namespace' });
-    steps.setresuid(b, 0, { label: 'become uid 0 of the user namespace' });
-  }
-  steps.umask(b, 0o022);
-  credentialSteps(b, model, user, sys, { setgroups: !setgroupsDenied(model) });
-  steps.chdir(b, model.process.cwd);
-  labelSteps(b, model);
-  execSteps(b, args, environment(model, user.home));
+  namespaceRootSteps(b, model);
+  processSteps(b, model, user, sys, args);
   return b.build();
 }

@@ -1,15 +1,11 @@
-// Starting a process inside a running container: what `nsinit exec` does when the
-// directory records a running container. Native executor only: a threaded Node
-// process can neither enter a user namespace nor fork into a pid one.
-import { writeSync } from 'node:fs';
+
 import { hasNamespace, LcError, loadContainerConfig } from '@lc/config-types';
 import { linuxSystem, type System } from '@lc/system';
 import { cloneJoined } from './clone-init.js';
 import { joinRecordedCgroups } from './container-cgroups.js';
 import { processStartTime, runningContainer } from './container-state.js';
-import { initError, readToEnd } from './error-record.js';
-import { type ContainerProcess, type ExitStatus, exitStatus, signalNumber } from './exit-status.js';
-import { ERROR_RECORD_SIZE } from './init-protocol.js';
+import { type ContainerProcess, type ExitStatus, exitStatus } from './exit-status.js';
+import { letGo, processHandle } from './go.js';
 import { buildJoinPlan, FORKED_SLOT, JOIN_ORDER, namespaceSlot } from './join-plan.js';
 import type { StdioEntry } from './launched.js';
 
@@ -57,35 +53,8 @@ export async function execInContainer(options: ExecInOptions): Promise<JoinedPro
     for (const fd of Object.values(fds)) sys.close(fd);
   }
   const joined = await launchedPromise;
-  // The joined process belongs to the container's cgroups too, before it runs anything.
-  joinRecordedCgroups(options.dir, joined.pid);
   const exited = new Promise<ExitStatus>((resolve) => joined.onExit((end) => resolve(exitStatus(end))));
-  const errorRecord = readToEnd(joined.errorRead);
-  try {
-    writeSync(joined.syncWrite, Buffer.of(1));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
-  } finally {
-    sys.close(joined.syncWrite);
-  }
-  const record = await errorRecord;
-  if (record.length >= ERROR_RECORD_SIZE) {
-    await exited;
-    throw initError(plan, record);
-  }
-  return {
-    pid: joined.pid,
-    stdin: joined.stdin,
-    stdout: joined.stdout,
-    stderr: joined.stderr,
-    exited,
-    kill: (signal = 'SIGTERM') => {
-      joined.kill(signalNumber(signal));
-      return true;
-    },
-    [Symbol.asyncDispose]: async () => {
-      joined.kill(signalNumber('SIGKILL'));
-      await exited;
-    },
-  };
+  // The joined process belongs to the container's cgroups too, before it runs anything.
+  await letGo(plan, sys, joined, exited, () => joinRecordedCgroups(options.dir, joined.pid));
+  return processHandle(joined, exited);
 }

@@ -1,0 +1,55 @@
+// The last part of starting either kind of process: the parent's own work while the
+// process waits on the sync pipe, the go, and the wait for its exec (EOF on the error
+// pipe) or its failure (an error record). Then the handle the caller gets.
+import { writeSync } from 'node:fs';
+import type { Plan, System } from '@lc/system';
+import { initError, readToEnd } from './error-record.js';
+import { type ContainerProcess, type ExitStatus, signalNumber } from './exit-status.js';
+import { ERROR_RECORD_SIZE } from './init-protocol.js';
+import type { LaunchedInit } from './launched.js';
+
+/**
+ * Runs `prepare` while the process waits, then lets it go; resolves once its program
+ * was exec'd. If `prepare` throws, the process gets no go: it reads EOF and exits, and
+ * the error is thrown once it is reaped. A failed plan step throws an InitError.
+ */
+export async function letGo(plan: Plan, sys: System, init: LaunchedInit, exited: Promise<ExitStatus>, prepare: () => void): Promise<void> {
+  const errorRecord = readToEnd(init.errorRead);
+  let refused: unknown;
+  try {
+    prepare();
+    writeSync(init.syncWrite, Buffer.of(1));
+  } catch (error) {
+    // EPIPE: the process died before the go; its exit and error record tell why.
+    if ((error as NodeJS.ErrnoException).code !== 'EPIPE') refused = error;
+  } finally {
+    sys.close(init.syncWrite);
+  }
+  if (refused !== undefined) {
+    await exited;
+    throw refused;
+  }
+  const record = await errorRecord;
+  if (record.length >= ERROR_RECORD_SIZE) {
+    await exited;
+    throw initError(plan, record);
+  }
+}
+
+export function processHandle(init: LaunchedInit, exited: Promise<ExitStatus>): ContainerProcess {
+  return {
+    pid: init.pid,
+    stdin: init.stdin,
+    stdout: init.stdout,
+    stderr: init.stderr,
+    exited,
+    kill: (signal = 'SIGTERM') => {
+      init.kill(signalNumber(signal));
+      return true;
+    },
+    [Symbol.asyncDispose]: async () => {
+      init.kill(signalNumber('SIGKILL'));
+      await exited;
+    },
+  };
+}
