@@ -94,6 +94,20 @@ export const PR = {
 
 export const SIG_SETMASK = 2;
 
+/** Terminal ioctls (asm-generic: the same on x86-64 and aarch64). */
+export const TIOC = {
+  /** Make the tty the caller's controlling terminal (after setsid). */
+  SCTTY: 0x540e,
+  GWINSZ: 0x5413,
+  SWINSZ: 0x5414,
+  /** _IOR('T', 0x30, unsigned int): the pty's number. */
+  GPTN: 0x80045430,
+  /** _IOW('T', 0x31, int): lock (1) or unlock (0) the slave. */
+  SPTLCK: 0x40045431,
+  /** _IO('T', 0x41): open the slave through the master (Linux 4.13). */
+  GPTPEER: 0x5441,
+} as const;
+
 export const SIGNALS = {
   SIGHUP: 1,
   SIGINT: 2,

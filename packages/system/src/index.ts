@@ -30,4 +30,4 @@ export type { SysErrorOptions } from './sys-error.js';
 export { SysError } from './sys-error.js';
 export type { Arch, SyscallName } from './syscall-numbers.js';
 export { hostArch, syscallNumber } from './syscall-numbers.js';
-export type { FileInfo, FileType, NamespaceFile, ProcessExit, System } from './system.js';
+export type { FileInfo, FileType, NamespaceFile, ProcessExit, Pty, System, WindowSize } from './system.js';

@@ -1,12 +1,12 @@
 // The real `System`: libc through koffi for process calls, node:fs for reads.
 import { lstatSync, openSync, readFileSync, readlinkSync } from 'node:fs';
 import { constants } from 'node:os';
-import { MS, O } from './constants.js';
+import { MS, O, TIOC } from './constants.js';
 import { addressOf, lastErrno, libc, pollReadable } from './libc.js';
 import { launchNative, type NativeChild, type NativeLaunchInput } from './native/native-launch.js';
 import { SysError } from './sys-error.js';
 import { type Arch, hostArch, syscallNumber } from './syscall-numbers.js';
-import type { FileInfo, FileType, NamespaceFile, ProcessExit, System } from './system.js';
+import type { FileInfo, FileType, NamespaceFile, ProcessExit, Pty, System, WindowSize } from './system.js';
 
 // struct statvfs on LP64 glibc (x86-64, aarch64): nine 8-byte fields, then f_flag.
 const STATVFS_SIZE = 112;
@@ -119,6 +119,41 @@ class LinuxSystem implements System {
 
   signalPidfd(pidfd: number, signal: number): void {
     this.syscall('pidfd_send_signal', syscallNumber('pidfd_send_signal', this.arch), [BigInt(pidfd), BigInt(signal), 0n, 0n]);
+  }
+
+  openPty(): Pty {
+    // O_NOCTTY: opening a terminal must never make it nsinit's controlling tty.
+    const master = fsCall(() => openSync('/dev/ptmx', O.RDWR | O.NOCTTY | O.CLOEXEC));
+    try {
+      const number = Buffer.alloc(4);
+      this.#ioctl('ioctl TIOCSPTLCK', master, TIOC.SPTLCK, addressOf(number)); // 0: unlock
+      this.#ioctl('ioctl TIOCGPTN', master, TIOC.GPTN, addressOf(number));
+      const path = `/dev/pts/${number.readUInt32LE(0)}`;
+      // TIOCGPTPEER opens the slave through the master, not by path: no race with a
+      // devpts that was remounted or a path that was replaced.
+      const slave = Number(this.#ioctl('ioctl TIOCGPTPEER', master, TIOC.GPTPEER, BigInt(O.RDWR | O.NOCTTY | O.CLOEXEC)));
+      return { master, slave, path };
+    } catch (error) {
+      this.close(master);
+      throw error;
+    }
+  }
+
+  windowSize(fd: number): WindowSize {
+    const winsize = Buffer.alloc(8);
+    this.#ioctl('ioctl TIOCGWINSZ', fd, TIOC.GWINSZ, addressOf(winsize));
+    return { rows: winsize.readUInt16LE(0), columns: winsize.readUInt16LE(2) };
+  }
+
+  setWindowSize(fd: number, size: WindowSize): void {
+    const winsize = Buffer.alloc(8);
+    winsize.writeUInt16LE(size.rows, 0);
+    winsize.writeUInt16LE(size.columns, 2);
+    this.#ioctl('ioctl TIOCSWINSZ', fd, TIOC.SWINSZ, addressOf(winsize));
+  }
+
+  #ioctl(name: string, fd: number, request: number, arg: bigint): bigint {
+    return this.syscall(name, syscallNumber('ioctl', this.arch), [BigInt(fd), BigInt(request), arg]);
   }
 
   watchReadable(fd: number, onReadable: () => void): { close(): void } {

@@ -113,6 +113,11 @@ export function setresgid(b: PlanBuilder, gid: number, options: StepOptions = {}
   return b.step('setresgid', [gid, gid, gid], { label: `setresgid ${gid}`, ...options });
 }
 
+/** A new session with the caller as its leader and no controlling terminal yet. */
+export function setsid(b: PlanBuilder, options: StepOptions = {}): number {
+  return b.step('setsid', [], { label: 'setsid', ...options });
+}
+
 export function setresuid(b: PlanBuilder, uid: number, options: StepOptions = {}): number {
   return b.step('setresuid', [uid, uid, uid], { label: `setresuid ${uid}`, ...options });
 }

@@ -25,7 +25,10 @@ const NAMED_VALUES: Partial<Record<ArgFormat, ReadonlyMap<number, string>>> = {
   ]),
   'sigmask-how': new Map([[SIG_SETMASK, 'SIG_SETMASK']]),
   capability: new Map(CAPABILITY_NAMES.map((name, i) => [i, `CAP_${name}`])),
-  ioctl: new Map([[0x8914, 'SIOCSIFFLAGS']]),
+  ioctl: new Map([
+    [0x8914, 'SIOCSIFFLAGS'],
+    [0x540e, 'TIOCSCTTY'],
+  ]),
   'address-family': new Map([
     [1, 'AF_UNIX'],
     [2, 'AF_INET'],

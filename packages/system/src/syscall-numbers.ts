@@ -25,6 +25,7 @@ const NUMBERS = {
   prctl: [157, 167],
   chroot: [161, 51],
   setgroups: [116, 159],
+  setsid: [112, 157],
   setresuid: [117, 147],
   setresgid: [119, 149],
   capset: [126, 91],

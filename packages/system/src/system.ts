@@ -19,6 +19,20 @@ export type NamespaceFile = 'mnt' | 'uts' | 'ipc' | 'pid' | 'net' | 'user' | 'cg
 /** How a child ended: an exit code, or the signal that killed it. */
 export type ProcessExit = { readonly code: number; readonly signal: null } | { readonly code: null; readonly signal: number };
 
+/** A pty pair, both ends close-on-exec and without O_NOCTTY's opposite: neither becomes the caller's controlling tty. */
+export interface Pty {
+  readonly master: number;
+  readonly slave: number;
+  /** The slave's path in the host's devpts, /dev/pts/N. */
+  readonly path: string;
+}
+
+/** A terminal's size in character cells (struct winsize, without the unused pixels). */
+export interface WindowSize {
+  readonly rows: number;
+  readonly columns: number;
+}
+
 export interface System {
   readonly arch: Arch;
 
@@ -63,6 +77,12 @@ export interface System {
   pidfdOpen(pid: number): number;
   /** pidfd_send_signal(2): no race with a recycled pid. */
   signalPidfd(pidfd: number, signal: number): void;
+  /** Opens /dev/ptmx, unlocks its slave and opens that too (TIOCGPTPEER). */
+  openPty(): Pty;
+  /** TIOCGWINSZ. */
+  windowSize(fd: number): WindowSize;
+  /** TIOCSWINSZ: the kernel sends SIGWINCH to the terminal's foreground process group. */
+  setWindowSize(fd: number, size: WindowSize): void;
   /** Calls `onReadable` on the main thread when `fd` becomes readable (an exited pidfd). */
   watchReadable(fd: number, onReadable: () => void): { close(): void };
 }

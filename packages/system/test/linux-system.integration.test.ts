@@ -20,6 +20,21 @@ describe('linuxSystem', () => {
     expect(() => sys.close(write)).toThrow(expect.objectContaining({ code: 'EBADF', syscall: 'close' }));
   });
 
+  it('opens an unlocked pty pair whose slave is the numbered /dev/pts entry, and sizes it', () => {
+    const pty = sys.openPty();
+    try {
+      expect(readlinkSync(`/proc/self/fd/${pty.slave}`)).toBe(pty.path);
+      for (const fd of [pty.master, pty.slave]) {
+        expect(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8')).toMatch(/flags:\s+0*2[0-7]{6}/); // O_CLOEXEC
+      }
+      sys.setWindowSize(pty.master, { rows: 33, columns: 101 });
+      expect(sys.windowSize(pty.slave)).toEqual({ rows: 33, columns: 101 });
+    } finally {
+      sys.close(pty.master);
+      sys.close(pty.slave);
+    }
+  });
+
   it('throws SysError with code, errno, syscall and path for file reads', () => {
     let error: unknown;
     try {

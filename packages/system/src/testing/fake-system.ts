@@ -6,7 +6,7 @@ import { errnoNumber } from '../errno.js';
 import type { NativeChild, NativeLaunchInput } from '../native/native-launch.js';
 import { SysError } from '../sys-error.js';
 import type { Arch } from '../syscall-numbers.js';
-import type { FileInfo, FileType, NamespaceFile, ProcessExit, System } from '../system.js';
+import type { FileInfo, FileType, NamespaceFile, ProcessExit, Pty, System, WindowSize } from '../system.js';
 
 export type FakeFile =
   | { readonly type: 'directory'; readonly mode?: number }
@@ -139,6 +139,18 @@ export class FakeSystem implements System {
   signalPidfd(pidfd: number, signal: number): void {
     this.#scripted('signalPidfd', [pidfd, signal]);
   }
+  openPty(): Pty {
+    return this.#scripted('openPty', []);
+  }
+
+  windowSize(fd: number): WindowSize {
+    return this.#scripted('windowSize', [fd]);
+  }
+
+  setWindowSize(fd: number, size: WindowSize): void {
+    this.#scripted('setWindowSize', [fd, size]);
+  }
+
   watchReadable(fd: number, onReadable: () => void): { close(): void } {
     return this.#scripted('watchReadable', [fd, onReadable]);
   }
