@@ -2,7 +2,7 @@
 // container may use (the devices cgroup is the second fence), its own devpts instance,
 // /dev/shm and, with an ipc namespace, /dev/mqueue.
 import { posix } from 'node:path';
-import { type ContainerModel, hasNamespace } from '@lc/config-types';
+import { ConfigError, type ContainerModel, hasNamespace } from '@lc/config-types';
 import { MS, makedev, type PlanBuilder, S_IFCHR, type System, steps } from '@lc/system';
 import { nodeSteps } from './device-node.js';
 import { withMountLabel } from './mount-label.js';
@@ -29,7 +29,7 @@ const SYMLINKS = [
 ] as const;
 
 /** The container's /dev as a host path, for the steps that follow (devices, mounts). */
-export function devSteps(b: PlanBuilder, model: ContainerModel, sys: System, tree: PlannedTree): string {
+export function devSteps(b: PlanBuilder, model: ContainerModel, sys: System, tree: PlannedTree, consolePath?: string): string {
   const label = model.labels.mountLabel;
   const { hostPath: dev } = ensureTarget(b, tree, model.rootfs, '/dev', 'directory', 'rootfs');
   steps.mount(b, {
@@ -97,7 +97,21 @@ export function devSteps(b: PlanBuilder, model: ContainerModel, sys: System, tre
     steps.symlink(b, target, `${dev}/${name}`);
     tree.created(`${dev}/${name}`, 'symlink', target);
   }
+  if (model.process.terminal) consoleSteps(b, model, tree, consolePath);
   return dev;
+}
+
+/**
+ * /dev/console is the container's terminal: the pty slave the parent opened in the
+ * host's devpts, which the container's own devpts instance does not show. It is bound
+ * by its path: a bind source must be a mount of the caller's mount namespace, and the
+ * fd the process holds (/proc/self/fd/0) names the mount of the parent's (EINVAL);
+ * the path resolves in this namespace's copy of it.
+ */
+function consoleSteps(b: PlanBuilder, model: ContainerModel, tree: PlannedTree, consolePath: string | undefined): void {
+  if (consolePath === undefined) throw new ConfigError('a terminal needs its pty (no console path given)', { path: 'tty' });
+  const { hostPath } = ensureTarget(b, tree, model.rootfs, '/dev/console', 'file', 'tty');
+  steps.mount(b, { source: consolePath, target: hostPath, fstype: null, flags: MS.BIND }, { label: 'bind the console on /dev/console' });
 }
 
 function ttyGroupMapped(model: ContainerModel): boolean {

@@ -1,3 +1,3 @@
 export { pivotSteps } from './pivot.js';
 export { readonlyRootSteps } from './readonly-root.js';
-export { rootfsSteps } from './rootfs.js';
+export { type RootfsOptions, rootfsSteps } from './rootfs.js';

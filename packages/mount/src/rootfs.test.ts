@@ -97,6 +97,20 @@ describe('rootfsSteps', () => {
     expect(show(withIpc)).toContain('mount("mqueue", "/r/dev/mqueue", "mqueue", MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)');
   });
 
+  it('binds the pty slave on /dev/console only with a terminal', () => {
+    const without = builder();
+    rootfsSteps(without, testModel(), testSystem());
+    expect(show(without)).not.toContain('console');
+    const withTty = builder();
+    rootfsSteps(withTty, testModel({ process: { terminal: true } }), testSystem(), { consolePath: '/dev/pts/7' });
+    const lines = show(withTty).split('\n').filter((line) => line.includes('/r/dev/console'));
+    expect(lines.map((line) => line.replace(/^\s*\d+\s+/, '').replace(/\$target-fd-\d+/, '$fd'))).toEqual([
+      'openat(AT_FDCWD, "/r/dev/console", O_CREAT|O_NOFOLLOW|O_CLOEXEC, 0644) = $fd  # create /r/dev/console',
+      'close($fd)  # close /r/dev/console',
+      'mount("/dev/pts/7", "/r/dev/console", NULL, MS_BIND, NULL)  # bind the console on /dev/console',
+    ]);
+  });
+
   it('links /dev/core only when the kernel has /proc/kcore', () => {
     const b = builder();
     rootfsSteps(b, testModel(), new FakeSystem({ files: { '/r/proc': { type: 'directory' } } }));

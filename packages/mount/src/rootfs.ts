@@ -13,13 +13,21 @@ import { userMountSteps } from './user-mounts.js';
  * targets inside the rootfs and to check bind sources, which is why missing sources
  * and targets escaping through symlinks are reported here, before anything runs.
  */
-export function rootfsSteps(b: PlanBuilder, model: ContainerModel, sys: System): void {
+export interface RootfsOptions {
+  /**
+   * With `tty: true`: the host path of the pty slave the container gets (/dev/pts/N),
+   * bound on its /dev/console.
+   */
+  readonly consolePath?: string;
+}
+
+export function rootfsSteps(b: PlanBuilder, model: ContainerModel, sys: System, options: RootfsOptions = {}): void {
   const tree = new PlannedTree(sys);
   propagationSteps(b, model);
   bindRootfsSteps(b, model);
   procSteps(b, model, tree);
   sysSteps(b, model, tree);
-  devSteps(b, model, sys, tree);
+  devSteps(b, model, sys, tree, options.consolePath);
   deviceSteps(b, model, tree);
   userMountSteps(b, model, sys, tree);
 }

@@ -9,7 +9,7 @@ import { CLONE, CLONE_CLEAR_SIGHAND, type Plan, SIGNALS, type System } from '@lc
 import { initError, readToEnd } from './error-record.js';
 import { cloneNamespaces } from './executor.js';
 import { ERROR_READ_SLOT, ERROR_SLOT, NETNS_SLOT, STDIO_SLOTS, SYNC_SLOT, SYNC_WRITE_SLOT } from './init-protocol.js';
-import type { LaunchedInit, ProcessEnd, StdioEntry } from './launched.js';
+import { inherits, type LaunchedInit, type ProcessEnd, type StdioEntry } from './launched.js';
 
 export function cloneInit(
   model: ContainerModel,
@@ -84,7 +84,7 @@ function launch(
   };
   const parentEnds: (number | null)[] = [null, null, null];
   stdio.forEach((entry, fd) => {
-    if (entry === 'inherit') return; // the child has the parent's 0, 1, 2 already
+    if (inherits(entry, fd)) return; // the child has the parent's 0, 1, 2 already
     let childEnd: number;
     if (typeof entry === 'number') childEnd = entry;
     else if (entry === 'ignore') childEnd = openSync('/dev/null', fd === 0 ? 'r' : 'w');

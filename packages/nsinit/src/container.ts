@@ -4,6 +4,7 @@ import { type ContainerModel, loadContainerConfig } from '@lc/config-types';
 import { linuxSystem, type Plan, type System } from '@lc/system';
 import { cloneInit } from './clone-init.js';
 import { containerCgroups, createRecordedCgroups, destroyRecordedCgroups } from './container-cgroups.js';
+import { openProcessConsole, type ProcessConsole } from './container-console.js';
 import { type ContainerNetworks, containerNetworks } from './container-network.js';
 import { lockContainerDir, processStartTime, removeState, writeState } from './container-state.js';
 import { defaultExecutor, type Executor } from './executor.js';
@@ -11,7 +12,7 @@ import { type ContainerProcess, type ExitStatus, exitStatus } from './exit-statu
 import { letGo, processHandle } from './go.js';
 import { writeIdMappings } from './id-mappings.js';
 import { buildInitPlan } from './init-plan.js';
-import type { LaunchedInit, StdioEntry } from './launched.js';
+import { type LaunchedInit, redirectedBy, type StdioEntry } from './launched.js';
 import { openJoinedNetworkNamespace } from './network-namespace.js';
 import { notYetApplied } from './not-yet-applied.js';
 import { spawnInit } from './spawn-init.js';
@@ -39,12 +40,22 @@ export interface RunningContainer extends ContainerProcess {
 export async function startContainer(options: StartOptions): Promise<RunningContainer> {
   const sys = options.sys ?? linuxSystem();
   const executor = options.executor ?? defaultExecutor();
-  const stdio = options.stdio ?? ['inherit', 'inherit', 'inherit'];
   const { model } = await loadContainerConfig(options.dir);
-  const redirected = stdio.map((entry) => entry !== 'inherit') as [boolean, boolean, boolean];
-  const plan = buildInitPlan(model, options.args, sys, { executor, redirected });
+  const stdio = options.stdio ?? ['inherit', 'inherit', 'inherit'];
   for (const note of notYetApplied(model)) options.onWarning?.(note);
   const unlock = await lockContainerDir(sys, options.dir);
+  let terminal: ProcessConsole | undefined;
+  let plan: Plan;
+  try {
+    // The plan binds the pty's slave by its path: the pty comes first.
+    terminal = openProcessConsole(model, sys);
+    const consolePath = terminal ? { consolePath: terminal.path } : {};
+    plan = buildInitPlan(model, options.args, sys, { executor, redirected: redirectedBy(stdio), ...consolePath });
+  } catch (error) {
+    terminal?.close();
+    unlock();
+    throw error;
+  }
   const cgroups = containerCgroups(model, sys);
   const networks = containerNetworks(options.dir, model, sys);
   let made = false;
@@ -72,13 +83,18 @@ export async function startContainer(options: StartOptions): Promise<RunningCont
     const netns = openJoinedNetworkNamespace(model);
     let launched: LaunchedInit;
     try {
-      launched = executor === 'native' ? cloneInit(model, plan, sys, stdio, netns) : spawnInit(model, plan, sys, stdio, netns);
+      const processStdio = terminal?.stdio ?? stdio;
+      launched =
+        executor === 'native' ? cloneInit(model, plan, sys, processStdio, netns) : spawnInit(model, plan, sys, processStdio, netns);
     } finally {
-      // The executor's process has its own copy now.
+      // The executor's process has its own copies now.
       if (netns !== undefined) sys.close(netns);
+      terminal?.launched();
     }
-    return await follow(options.dir, model, plan, sys, launched, { cgroups, networks }, release);
+    const container = await follow(options.dir, model, plan, sys, launched, { cgroups, networks }, release);
+    return terminal ? { ...terminal.attach(container), model } : container;
   } catch (error) {
+    terminal?.close();
     release();
     throw error;
   }
@@ -96,6 +112,8 @@ async function follow(
 ): Promise<RunningContainer> {
   const exited = new Promise<ExitStatus>((resolve) => {
     init.onExit((end) => {
+      // Nothing reads the process's stdin any more: the pipe's end goes too.
+      init.stdin?.destroy();
       removeState(dir);
       release();
       resolve(exitStatus(end));

@@ -36,3 +36,15 @@ export class ContainerRunningError extends LcError {
     this.pid = pid;
   }
 }
+
+/**
+ * What create() and exec() reject with when starting failed: an LcError as thrown, or
+ * any other error (a SysError from clone3, a failed spawn) wrapped in one that keeps its
+ * `code` ('EPERM', else 'START') and has it as `cause`.
+ */
+export function startError(dir: string, error: unknown): LcError {
+  if (LcError.isInstance(error)) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return new LcError(typeof code === 'string' ? code : 'START', `${dir}: ${message}`, { cause: error });
+}

@@ -2,6 +2,7 @@
 // ended, the way a shell reports it.
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
+import type { ContainerTerminal } from './container-console.js';
 import type { ProcessEnd } from './launched.js';
 
 export interface ExitStatus {
@@ -31,6 +32,8 @@ export interface ContainerProcess {
    */
   readonly stdout: Readable | null;
   readonly stderr: Readable | null;
+  /** With `tty: true`: the pty whose slave the process has as its terminal (stdin and stdout are its master). */
+  readonly terminal: ContainerTerminal | null;
   /** Resolves when it has exited and everything it held is released. */
   readonly exited: Promise<ExitStatus>;
   kill(signal?: NodeJS.Signals | number): boolean;

@@ -42,6 +42,7 @@ export function processHandle(init: LaunchedInit, exited: Promise<ExitStatus>): 
     stdin: init.stdin,
     stdout: init.stdout,
     stderr: init.stderr,
+    terminal: null,
     exited,
     kill: (signal = 'SIGTERM') => {
       init.kill(signalNumber(signal));

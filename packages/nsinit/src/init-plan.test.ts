@@ -44,6 +44,24 @@ describe('buildInitPlan', () => {
     expect(renderPlan(plan)).toMatchSnapshot();
   });
 
+  it('with a terminal, puts the pty on fds 0-2, binds it on /dev/console and makes it the controlling tty', () => {
+    const plan = renderPlan(buildInitPlan(model({ ...TYPICAL, tty: true }), ['sh'], fakeHost(), { executor: 'native', consolePath: '/dev/pts/3' })).split('\n');
+    const at = (text: string) => plan.findIndex((line) => line.includes(text));
+    expect(plan.slice(2, 5).map((line) => line.trim())).toEqual(['2  dup3($stdin, 0, 0)', '3  dup3($stdout, 1, 0)', '4  dup3($stderr, 2, 0)']);
+    expect(plan[at('"/c/rootfs/dev/console", NULL, MS_BIND')]).toContain('mount("/dev/pts/3"');
+    // After the pivot, the console by its container path on 0, 1 and 2.
+    const open = at('openat(AT_FDCWD, "/dev/console"');
+    expect(open).toBeGreaterThan(at('pivot_root'));
+    expect(plan.slice(open + 1, open + 4).map((line) => line.trim().replace(/^\d+\s+/, ''))).toEqual([
+      'dup3($console, 0, 0)',
+      'dup3($console, 1, 0)',
+      'dup3($console, 2, 0)',
+    ]);
+    expect(at('setsid')).toBeGreaterThan(open);
+    expect(plan[at('setsid') + 1]).toContain('ioctl(0, TIOCSCTTY, 0)');
+    expect(at('TIOCSCTTY')).toBeLessThan(at('setresuid'));
+  });
+
   it('starts the native executor by dropping the parent\'s pipe ends and unsharing in the child', () => {
     const plan = buildInitPlan(model(TYPICAL), ['true'], fakeHost(), {
       executor: 'native',

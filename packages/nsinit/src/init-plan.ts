@@ -1,7 +1,9 @@
 // Builds the init plan for a container: every step between clone and exec, in the
 // order the kernel's rules force. Each package contributes the steps of its
 // concern; the order lives here and only here.
+
 import { type ContainerModel, hasNamespace } from '@lc/config-types';
+import { consoleStdioSteps } from '@lc/console';
 import { pivotSteps, readonlyRootSteps, rootfsSteps } from '@lc/mount';
 import { loopbackSteps } from '@lc/network';
 import { pathSteps, resolveUser } from '@lc/security';
@@ -9,13 +11,15 @@ import { type Plan, PlanBuilder, type System, steps } from '@lc/system';
 import { ConfigurationError } from './errors.js';
 import { defaultExecutor, type Executor } from './executor.js';
 import { ERROR_SLOT } from './init-protocol.js';
-import { processSteps } from './process-steps.js';
+import { processSteps, redirectedStdio } from './process-steps.js';
 import { startSteps } from './start-steps.js';
 
 export interface InitPlanOptions {
   readonly executor?: Executor;
   /** Which of stdin, stdout, stderr the native executor's plan replaces (dup3). */
   readonly redirected?: readonly [boolean, boolean, boolean];
+  /** With `tty: true`: the host path of the pty slave, bound on /dev/console. */
+  readonly consolePath?: string;
 }
 
 export function buildInitPlan(
@@ -29,14 +33,16 @@ export function buildInitPlan(
   const user = resolveUser(sys, model.rootfs, model.process.user);
   const b = new PlanBuilder(sys.arch);
   b.input(ERROR_SLOT);
-  startSteps(b, model, { executor, redirected: options.redirected ?? [false, false, false] });
+  startSteps(b, model, { executor, redirected: redirectedStdio(model, options.redirected) });
   // Nodes and directories get exactly the modes the plan asks for.
   steps.umask(b, 0);
 
-  rootfsSteps(b, model, sys);
+  rootfsSteps(b, model, sys, options.consolePath === undefined ? {} : { consolePath: options.consolePath });
   if (model.hostname !== undefined) steps.sethostname(b, model.hostname);
   if (hasNamespace(model, 'network')) loopbackSteps(b);
   pivotSteps(b, model);
+  // The container's terminal by its container name (the slave is bound there by now).
+  if (model.process.terminal) consoleStdioSteps(b);
   pathSteps(b, model);
   readonlyRootSteps(b, model, sys);
   processSteps(b, model, user, sys, args);

@@ -8,7 +8,7 @@ import { resolveUser } from '@lc/security';
 import { CLONE, imm, type NamespaceFile, type Plan, PlanBuilder, PR, SIGNALS, type System, steps } from '@lc/system';
 import { ConfigurationError } from './errors.js';
 import { ERROR_SLOT, SYNC_SLOT } from './init-protocol.js';
-import { namespaceRootSteps, nativePreambleSteps, processSteps } from './process-steps.js';
+import { namespaceRootSteps, nativePreambleSteps, processSteps, redirectedStdio } from './process-steps.js';
 
 /**
  * The namespaces to enter, in order. User first: entering it gives the capabilities
@@ -36,7 +36,7 @@ export function buildJoinPlan(model: ContainerModel, args: readonly string[], sy
   const b = new PlanBuilder(sys.arch);
   b.input(ERROR_SLOT);
   const sync = b.input(SYNC_SLOT);
-  nativePreambleSteps(b, options.redirected ?? [false, false, false]);
+  nativePreambleSteps(b, redirectedStdio(model, options.redirected));
   for (const [kind, flag, file] of JOIN_ORDER) {
     if (!hasNamespace(model, kind)) continue;
     steps.setns(b, b.input(namespaceSlot(file)), flag, `enter the container's ${file} namespace`);

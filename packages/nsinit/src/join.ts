@@ -3,11 +3,12 @@ import { hasNamespace, LcError, loadContainerConfig } from '@lc/config-types';
 import { linuxSystem, type System } from '@lc/system';
 import { cloneJoined } from './clone-init.js';
 import { joinRecordedCgroups } from './container-cgroups.js';
+import { openProcessConsole, type ProcessConsole } from './container-console.js';
 import { processStartTime, runningContainer } from './container-state.js';
 import { type ContainerProcess, type ExitStatus, exitStatus } from './exit-status.js';
 import { letGo, processHandle } from './go.js';
 import { buildJoinPlan, FORKED_SLOT, JOIN_ORDER, namespaceSlot } from './join-plan.js';
-import type { StdioEntry } from './launched.js';
+import { redirectedBy, type StdioEntry } from './launched.js';
 
 export interface ExecInOptions {
   /** The directory of a running container (its `pid` and `start` name it). */
@@ -27,10 +28,10 @@ export async function execInContainer(options: ExecInOptions): Promise<JoinedPro
   const { model } = await loadContainerConfig(options.dir);
   const running = runningContainer(options.dir);
   if (!running) throw new LcError('NOT_RUNNING', `${options.dir}: no container is running there`);
-  const redirected = stdio.map((entry) => entry !== 'inherit') as [boolean, boolean, boolean];
-  const plan = buildJoinPlan(model, options.args, sys, { redirected });
+  const plan = buildJoinPlan(model, options.args, sys, { redirected: redirectedBy(stdio) });
 
   const fds: Record<string, number> = {};
+  let terminal: ProcessConsole | undefined;
   let launchedPromise: ReturnType<typeof cloneJoined>;
   try {
     for (const [kind, , file] of JOIN_ORDER) {
@@ -41,20 +42,37 @@ export async function execInContainer(options: ExecInOptions): Promise<JoinedPro
     if (processStartTime(running.pid) !== running.start) {
       throw new LcError('NOT_RUNNING', `${options.dir}: the container exited`);
     }
+    // A terminal of its own, as `docker exec -t` gives.
+    terminal = openProcessConsole(model, sys);
     launchedPromise = cloneJoined(
       plan,
       sys,
-      stdio,
+      terminal?.stdio ?? stdio,
       fds,
       plan.slots.findIndex((slot) => slot.name === FORKED_SLOT),
     );
+  } catch (error) {
+    terminal?.close();
+    throw error;
   } finally {
     // The clone3 child got its own copies; the fork needs none of them any more.
     for (const fd of Object.values(fds)) sys.close(fd);
+    terminal?.launched();
   }
-  const joined = await launchedPromise;
-  const exited = new Promise<ExitStatus>((resolve) => joined.onExit((end) => resolve(exitStatus(end))));
-  // The joined process belongs to the container's cgroups too, before it runs anything.
-  await letGo(plan, sys, joined, exited, () => joinRecordedCgroups(options.dir, joined.pid));
-  return processHandle(joined, exited);
+  try {
+    const joined = await launchedPromise;
+    const exited = new Promise<ExitStatus>((resolve) =>
+      joined.onExit((end) => {
+        joined.stdin?.destroy();
+        resolve(exitStatus(end));
+      }),
+    );
+    // The joined process belongs to the container's cgroups too, before it runs anything.
+    await letGo(plan, sys, joined, exited, () => joinRecordedCgroups(options.dir, joined.pid));
+    const handle = processHandle(joined, exited);
+    return terminal ? terminal.attach(handle) : handle;
+  } catch (error) {
+    terminal?.close();
+    throw error;
+  }
 }

@@ -4,6 +4,19 @@ import type { Readable, Writable } from 'node:stream';
 
 export type StdioEntry = 'pipe' | 'inherit' | 'ignore' | number;
 
+/**
+ * Whether the process simply keeps the parent's fd: 'inherit', or the fd's own number
+ * (dup3 of an fd onto itself fails with EINVAL).
+ */
+export function inherits(entry: StdioEntry, fd: number): boolean {
+  return entry === 'inherit' || entry === fd;
+}
+
+/** Which of fds 0, 1, 2 a plan must put in place. */
+export function redirectedBy(stdio: readonly StdioEntry[]): [boolean, boolean, boolean] {
+  return [0, 1, 2].map((fd) => !inherits(stdio[fd] ?? 'inherit', fd)) as [boolean, boolean, boolean];
+}
+
 export interface ProcessEnd {
   /** The exit code, or null when a signal ended the process. */
   readonly code: number | null;

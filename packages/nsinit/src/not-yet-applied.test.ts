@@ -13,10 +13,7 @@ describe('notYetApplied', () => {
       '/c',
     );
     const rootless = process.geteuid?.() !== 0;
-    expect(notYetApplied(model)).toEqual([
-      ...(rootless ? ['cgroups: not applied to a rootless container'] : []),
-      "tty: not supported yet (issue #6); the container gets nsinit's stdio",
-    ]);
+    expect(notYetApplied(model)).toEqual(rootless ? ['cgroups: not applied to a rootless container'] : []);
   });
 
   it('says nothing for a config it fully applies', () => {

@@ -6,7 +6,6 @@ import { type ContainerModel, hasNamespace } from '@lc/config-types';
 export function notYetApplied(model: ContainerModel): string[] {
   const notes: string[] = [];
   if (model.cgroup && process.geteuid?.() !== 0) notes.push("cgroups: not applied to a rootless container");
-  if (model.process.terminal) notes.push('tty: not supported yet (issue #6); the container gets nsinit\'s stdio');
   if ((model.uidMappings.length > 0 || model.gidMappings.length > 0) && !hasNamespace(model, 'user')) {
     notes.push('uid_mappings/gid_mappings: not applied without NEWUSER');
   }

@@ -1,12 +1,24 @@
 // Plan steps a container's first process and a process joined to it share: the native
 // executor's preamble, becoming root of a user namespace, and the tail from the
 // process's credentials to its exec.
+
 import { type ContainerModel, hasNamespace } from '@lc/config-types';
+import { controllingTerminalSteps } from '@lc/console';
 import { credentialSteps, labelSteps, type ResolvedUser } from '@lc/security';
 import { type PlanBuilder, type System, steps } from '@lc/system';
 import { environment, execSteps } from './exec-steps.js';
 import { setgroupsDenied } from './id-mappings.js';
 import { ERROR_READ_SLOT, STDIO_SLOTS, SYNC_WRITE_SLOT } from './init-protocol.js';
+
+/**
+ * Which of fds 0, 1, 2 the plan puts in place. With a terminal all three are the pty's
+ * slave (container-console.ts), whatever stdio the caller asked for.
+ */
+export function redirectedStdio(model: ContainerModel, redirected: Redirected | undefined): Redirected {
+  return model.process.terminal ? [true, true, true] : (redirected ?? [false, false, false]);
+}
+
+export type Redirected = readonly [boolean, boolean, boolean];
 
 /**
  * A clone3 child gets a copy of the parent's whole fd table: it drops the parent's ends
@@ -32,8 +44,10 @@ export function namespaceRootSteps(b: PlanBuilder, model: ContainerModel): void 
   steps.setresuid(b, 0, { label: 'become uid 0 of the user namespace' });
 }
 
-/** umask, the user and capabilities, the working directory, LSM labels, exec. */
+/** The controlling terminal, umask, the user and capabilities, the working directory, LSM labels, exec. */
 export function processSteps(b: PlanBuilder, model: ContainerModel, user: ResolvedUser, sys: System, args: readonly string[]): void {
+  // Its stdio is the pty's slave (container-console.ts): make it the controlling terminal.
+  if (model.process.terminal) controllingTerminalSteps(b);
   steps.umask(b, 0o022);
   credentialSteps(b, model, user, sys, { setgroups: !setgroupsDenied(model) });
   steps.chdir(b, model.process.cwd);

@@ -1,17 +1,14 @@
 // `run`: a container from start to exit in one call, its output collected — what
 // execa's `execa()` is to child_process.spawn. With `signal` or `timeout` the
-// container is killed (SIGKILL) and the promise rejects once it is gone.
-import { LcError } from '@lc/config-types';
-import { type RunningContainer, type StartOptions, startContainer } from './container.js';
+// container is killed (SIGKILL) and the promise rejects (ABORTED, TIMEOUT) once it is
+// gone.
+import type { Readable } from 'node:stream';
+import { type CreateOptions, create } from './container-handle.js';
 import type { ExitStatus } from './exit-status.js';
 
-export interface RunOptions extends Omit<StartOptions, 'stdio'> {
+export interface RunOptions extends Omit<CreateOptions, 'stdio'> {
   /** Written to the container's stdin, which is then closed; none: stdin is /dev/null. */
   readonly input?: string | Uint8Array;
-  /** Aborting kills the container. */
-  readonly signal?: AbortSignal;
-  /** Milliseconds until the container is killed. */
-  readonly timeout?: number;
 }
 
 export interface RunResult extends ExitStatus {
@@ -19,35 +16,18 @@ export interface RunResult extends ExitStatus {
   readonly stderr: string;
 }
 
-export async function run(options: RunOptions): Promise<RunResult> {
-  options.signal?.throwIfAborted();
-  const container = await startContainer({ ...options, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-  let stopped: LcError | undefined;
-  const stop = (reason: LcError) => {
-    stopped ??= reason;
-    container.kill('SIGKILL');
-  };
-  const onAbort = () => stop(new LcError('ABORTED', `${options.dir}: the container was stopped: aborted`));
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  // Aborted while the container was being started: it runs now, so stop it.
-  if (options.signal?.aborted) onAbort();
-  const timer =
-    options.timeout === undefined
-      ? undefined
-      : setTimeout(() => stop(new LcError('TIMEOUT', `${options.dir}: the container was stopped after ${options.timeout} ms`)), options.timeout);
-  try {
-    if (options.input !== undefined) container.stdin?.end(options.input);
-    const [stdout, stderr, status] = await Promise.all([text(container.stdout), text(container.stderr), container.exited]);
-    if (stopped) throw stopped;
-    return { ...status, stdout, stderr };
-  } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onAbort);
-  }
+export async function run(dir: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const { input, ...rest } = options;
+  const container = await create(dir, args, { ...rest, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  // A container may exit without reading its input: EPIPE is no failure of run's.
+  if (input !== undefined) container.stdin?.on('error', () => {}).end(input);
+  const [stdout, stderr, status] = await Promise.all([text(container.stdout), text(container.stderr), container.wait()]);
+  return { ...status, stdout, stderr };
 }
 
-async function text(stream: RunningContainer['stdout']): Promise<string> {
+async function text(stream: Readable | null): Promise<string> {
   let all = '';
-  for await (const chunk of stream ?? []) all += chunk;
+  // Decoded as a stream: a character split between two chunks stays whole.
+  for await (const chunk of stream?.setEncoding('utf8') ?? []) all += chunk;
   return all;
 }

@@ -6,6 +6,8 @@ import { UsageError } from '../args.js';
 export async function planCommand(dir: string, args: readonly string[], executor: Executor | undefined): Promise<number> {
   if (args.length === 0) throw new UsageError('plan: no command given');
   const { model } = await loadContainerConfig(dir);
-  process.stdout.write(`${renderPlan(buildInitPlan(model, args, linuxSystem(), executor ? { executor } : {}))}\n`);
+  // With a terminal the plan binds the pty that `exec` opens; its number is only known then.
+  const consolePath = model.process.terminal ? { consolePath: '/dev/pts/<N>' } : {};
+  process.stdout.write(`${renderPlan(buildInitPlan(model, args, linuxSystem(), { ...(executor ? { executor } : {}), ...consolePath }))}\n`);
   return 0;
 }
