@@ -50,7 +50,8 @@ export const USAGE = `usage: nsinit [--root DIR] [--executor native|node] <comma
 commands:
   exec <cmd> [args...]   run cmd as PID 1 of a new container, or inside the running one
   plan <cmd> [args...]   print the init plan for cmd without running it
-  rootfs <dir>           make a container directory that reuses the host's /usr (no download)
+  rootfs [--tty] <dir>   make a container directory that reuses the host's /usr (no download);
+                         --tty: an interactive one (tty: true)
   stats                  the running container's cgroup stats, as JSON
   stats --watch          a live table (CPU %, MEM USAGE / LIMIT, MEM %, PIDS) until it exits
   events                 its events (OOM kills) as JSON lines, until it exits

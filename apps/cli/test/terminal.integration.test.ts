@@ -252,6 +252,14 @@ describe.skipIf(!isRoot)(`an interactive container (tty: true) driven through a 
     expect(await pid1.exited).toEqual({ code: 0, signal: null });
   });
 
+  it('makes an interactive container directory with `rootfs --tty`', async () => {
+    const made = join(dir, 'made');
+    expect((await runCli(undefined, ['rootfs', '--tty', made])).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(made, 'container.json'), 'utf8'))).toMatchObject({ tty: true });
+    const result = await runCli(made, ['exec', 'sh', '-c', 'tty'], { input: '' });
+    expect(result).toMatchObject({ code: 0, stdout: '/dev/console\r\n' });
+  });
+
   it('relays pipes through the pty when the caller has no terminal', async () => {
     const result = await runCli(dir, ['exec', 'sh'], { input: 'echo piped-$((1 + 1)); [ -t 0 ] && echo tty\nexit 4\n' });
     expect(result.code, result.stderr).toBe(4);

@@ -38,7 +38,12 @@ tty:x:5:
 nogroup:x:65534:
 `;
 
-export async function createHostRootfs(dir: string): Promise<void> {
+export interface HostRootfsOptions {
+  /** An interactive container: `tty: true`. */
+  readonly tty?: boolean;
+}
+
+export async function createHostRootfs(dir: string, options: HostRootfsOptions = {}): Promise<void> {
   const rootfs = join(dir, 'rootfs');
   await mkdir(rootfs, { recursive: true });
   const mounts: object[] = [];
@@ -64,6 +69,7 @@ export async function createHostRootfs(dir: string): Promise<void> {
   const config = {
     rootfs: 'rootfs',
     hostname: 'lc',
+    ...(options.tty ? { tty: true } : {}),
     namespaces: { NEWNS: true, NEWUTS: true, NEWIPC: true, NEWPID: true, NEWNET: true, ...(uid !== 0 ? { NEWUSER: true } : {}) },
     // Made by an unprivileged user: a rootless container, whose root is that user.
     ...(uid !== 0

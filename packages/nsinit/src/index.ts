@@ -13,6 +13,7 @@ export { containerEvents } from './events.js';
 export type { Executor } from './executor.js';
 export { defaultExecutor } from './executor.js';
 export type { ContainerProcess, ExitStatus } from './exit-status.js';
+export type { HostRootfsOptions } from './host-rootfs.js';
 export { createHostRootfs, DEFAULT_CAPABILITIES } from './host-rootfs.js';
 export { buildInitPlan } from './init-plan.js';
 export type { ExecInOptions, JoinedProcess } from './join.js';

@@ -27,7 +27,7 @@ export interface ConnectedStdio {
   readonly stderr: Readable | null;
   /** Resolves once the output piped into the caller's streams has all been written to them. */
   readonly flushed: Promise<void>;
-  /** At the process's exit: stops reading the caller's stdin stream, closes the process's stdin. */
+  /** At the process's exit: stops reading the caller's stdin stream. */
   release(): void;
 }
 
@@ -82,11 +82,9 @@ function connect(process: ContainerProcess, input: Readable | null, outputs: rea
     flushed: Promise.all(flushes).then(() => {}),
     release: () => {
       // Unpiped, the caller's stream (process.stdin, say) is paused and keeps no
-      // listener of ours. Then, as child_process does at a child's exit, the process's
-      // stdin is closed: nothing reads it now, and its fd would stay open otherwise.
+      // listener of ours. (The process's own stdin pipe is closed at its exit by
+      // startContainer / execInContainer.)
       if (input && stdin) input.unpipe(stdin);
-      // A terminal's streams are its master's, which the terminal closes itself.
-      if (!('terminal' in process && process.terminal)) stdin?.destroy();
     },
   };
 }
