@@ -210,6 +210,15 @@ describe.skipIf(!isRoot)(`nsinit exec on a real kernel (${needsRoot})`, () => {
     expect(readdirSync(dir).sort()).toEqual(PRISTINE);
   });
 
+  it('starts a new container when the recorded pid is alive but another process (recycled)', async () => {
+    // This test's own process: alive, but not started at the recorded time.
+    writeFileSync(join(dir, 'pid'), String(process.pid));
+    writeFileSync(join(dir, 'start'), '1');
+    const result = await runCli(dir, ['exec', 'sh', '-c', 'echo $$']);
+    expect(result).toMatchObject({ code: 0, stdout: '1\n', stderr: '' });
+    expect(readdirSync(dir).sort()).toEqual(PRISTINE);
+  });
+
   it('finds the program in the container PATH, and fails in one line for an unknown one', async () => {
     expect(await runCli(dir, ['exec', 'id', '-u'])).toMatchObject({ code: 0, stdout: '0\n' });
     expectRuntimeError(await runCli(dir, ['exec', 'nosuchcmd']), 'nsinit: exec nosuchcmd (searched PATH): ENOENT');
