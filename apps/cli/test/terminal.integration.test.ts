@@ -76,10 +76,11 @@ class TestTerminal {
     // The markers are split in what is typed ("<"'id'), so the echo of the typed line
     // never matches: only the shell's output does.
     this.type(`echo "<""${id}"; ${command}; echo "${id}"">"\r`);
-    // \r\r\n: the container's pty turns \n into \r\n (ONLCR), and so does the caller's
-    // terminal, which Node's raw mode leaves ONLCR on.
-    const match = await this.waitFor(new RegExp(`<${id}\\r*\\n([\\s\\S]*?)${id}>`), from);
-    return match[1]!.replace(/\r+\n/g, '\n');
+    // The container's pty turns \n into \r\n (ONLCR); the caller's terminal, raw as
+    // cfmakeraw makes it, passes that on untouched (never \r\r\n).
+    const match = await this.waitFor(new RegExp(`<${id}\\r\\n([\\s\\S]*?)${id}>`), from);
+    expect(match[1]).not.toMatch(/\r\r/);
+    return match[1]!.replace(/\r\n/g, '\n');
   }
 
   /** The slave's termios, as `stty -g` prints it: what nsinit must leave as it found. */

@@ -40,10 +40,15 @@ class FakeTerminalStdout extends PassThrough {
 }
 
 function fakeSystem(sizes: Map<number, WindowSize>): FakeSystem {
+  const modes = new Map<number, Uint8Array>();
   return new FakeSystem()
     .script('windowSize', (fd) => sizes.get(fd) ?? { rows: 0, columns: 0 })
     .script('setWindowSize', (fd, size) => {
       sizes.set(fd, size);
+    })
+    .script('terminalMode', (fd) => modes.get(fd) ?? new Uint8Array(36).fill(0xff))
+    .script('setTerminalMode', (fd, mode) => {
+      modes.set(fd, mode);
     });
 }
 
@@ -106,6 +111,14 @@ describe('attachTerminal', () => {
     const { attach } = setup({ stdin: new FakeTerminalStdin({ fd: 0 }), sizes });
     attach().detach();
     expect(sizes.get(MASTER)).toEqual({ rows: 50, columns: 132 });
+  });
+
+  it('also turns off output processing (OPOST), which Node\'s raw mode leaves on', () => {
+    const { attach, sys } = setup({ stdin: new FakeTerminalStdin({ fd: 0 }) });
+    attach().detach();
+    const set = sys.calls.find((call) => call.method === 'setTerminalMode');
+    expect(set?.args[0]).toBe(0);
+    expect(Buffer.from(set?.args[1] as Uint8Array).readUInt32LE(4) & 1).toBe(0);
   });
 
   it('uses columns and rows of a terminal stdout that has no fd', () => {

@@ -69,7 +69,7 @@ export function attachTerminal(options: AttachTerminalOptions): TerminalAttachme
   }
 
   const stdinIsTerminal = isTerminalInput(stdin);
-  const rawMode: RawMode | undefined = stdinIsTerminal ? enterRawMode(stdin) : undefined;
+  const rawMode: RawMode | undefined = stdinIsTerminal ? enterRawMode(stdin, sys) : undefined;
 
   let detached = false;
   const onResize = () => {

@@ -2,6 +2,8 @@
 // container as typed (^C is a byte for the container's terminal to turn into SIGINT,
 // not a signal to this process), and echo is the container's terminal's to do.
 import type { Readable } from 'node:stream';
+import type { System } from '@lc/system';
+import { makeRaw } from './termios.js';
 
 /** A caller's input that is a terminal: process.stdin on a tty, or a tty.ReadStream. */
 export interface TerminalInputStream extends Readable {
@@ -25,9 +27,13 @@ export interface RawMode {
  * process.exit() while attached), so no way out leaves the caller's shell raw; fatal
  * signals are Node's: it resets the termios of its own stdio.
  */
-export function enterRawMode(stdin: TerminalInputStream): RawMode {
+export function enterRawMode(stdin: TerminalInputStream, sys: System): RawMode {
   const previous = stdin.isRaw;
+  // Node's raw mode first: libuv saves the terminal's mode and puts it back at
+  // setRawMode(false) and at Node's exit. Then what it leaves on (output processing).
   stdin.setRawMode(true);
+  const fd = (stdin as { fd?: unknown }).fd;
+  if (typeof fd === 'number') sys.setTerminalMode(fd, makeRaw(sys.terminalMode(fd)));
   const restore = () => {
     process.off('exit', restore);
     stdin.setRawMode(previous);

@@ -98,6 +98,9 @@ export const SIG_SETMASK = 2;
 export const TIOC = {
   /** Make the tty the caller's controlling terminal (after setsid). */
   SCTTY: 0x540e,
+  /** struct termios (the kernel's: 36 bytes) of a terminal. */
+  CGETS: 0x5401,
+  CSETS: 0x5402,
   GWINSZ: 0x5413,
   SWINSZ: 0x5414,
   /** _IOR('T', 0x30, unsigned int): the pty's number. */

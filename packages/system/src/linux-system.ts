@@ -24,6 +24,9 @@ const SIGINFO_PID = 16;
 const SIGINFO_STATUS = 24;
 const CLD_EXITED = 1;
 
+// The kernel's struct termios (asm-generic): four 32-bit flag words, c_line, c_cc[19].
+const TERMIOS_SIZE = 36;
+
 let instance: LinuxSystem | undefined;
 
 /** The process-wide real system. */
@@ -137,6 +140,17 @@ class LinuxSystem implements System {
       this.close(master);
       throw error;
     }
+  }
+
+  terminalMode(fd: number): Uint8Array {
+    const termios = Buffer.alloc(TERMIOS_SIZE);
+    this.#ioctl('ioctl TCGETS', fd, TIOC.CGETS, addressOf(termios));
+    return termios;
+  }
+
+  setTerminalMode(fd: number, mode: Uint8Array): void {
+    if (mode.length !== TERMIOS_SIZE) throw new RangeError(`a struct termios has ${TERMIOS_SIZE} bytes, got ${mode.length}`);
+    this.#ioctl('ioctl TCSETS', fd, TIOC.CSETS, addressOf(Buffer.from(mode)));
   }
 
   windowSize(fd: number): WindowSize {

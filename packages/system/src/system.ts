@@ -79,6 +79,13 @@ export interface System {
   signalPidfd(pidfd: number, signal: number): void;
   /** Opens /dev/ptmx, unlocks its slave and opens that too (TIOCGPTPEER). */
   openPty(): Pty;
+  /**
+   * TCGETS: the terminal's kernel `struct termios` (c_iflag, c_oflag, c_cflag, c_lflag as
+   * 32-bit words, c_line, c_cc[19]), as bytes.
+   */
+  terminalMode(fd: number): Uint8Array;
+  /** TCSETS: applies a `struct termios` from terminalMode, at once. */
+  setTerminalMode(fd: number, mode: Uint8Array): void;
   /** TIOCGWINSZ. */
   windowSize(fd: number): WindowSize;
   /** TIOCSWINSZ: the kernel sends SIGWINCH to the terminal's foreground process group. */

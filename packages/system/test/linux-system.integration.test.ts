@@ -20,7 +20,7 @@ describe('linuxSystem', () => {
     expect(() => sys.close(write)).toThrow(expect.objectContaining({ code: 'EBADF', syscall: 'close' }));
   });
 
-  it('opens an unlocked pty pair whose slave is the numbered /dev/pts entry, and sizes it', () => {
+  it('opens an unlocked pty pair whose slave is the numbered /dev/pts entry, sizes it and sets its mode', () => {
     const pty = sys.openPty();
     try {
       expect(readlinkSync(`/proc/self/fd/${pty.slave}`)).toBe(pty.path);
@@ -29,6 +29,12 @@ describe('linuxSystem', () => {
       }
       sys.setWindowSize(pty.master, { rows: 33, columns: 101 });
       expect(sys.windowSize(pty.slave)).toEqual({ rows: 33, columns: 101 });
+      // c_oflag is the second 32-bit word: OPOST (1) is on for a new pty; turn it off.
+      const mode = Buffer.from(sys.terminalMode(pty.slave));
+      expect(mode.readUInt32LE(4) & 1).toBe(1);
+      mode.writeUInt32LE(mode.readUInt32LE(4) & ~1, 4);
+      sys.setTerminalMode(pty.slave, mode);
+      expect(Buffer.from(sys.terminalMode(pty.slave)).readUInt32LE(4) & 1).toBe(0);
     } finally {
       sys.close(pty.master);
       sys.close(pty.slave);

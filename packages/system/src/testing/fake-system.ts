@@ -143,6 +143,14 @@ export class FakeSystem implements System {
     return this.#scripted('openPty', []);
   }
 
+  terminalMode(fd: number): Uint8Array {
+    return this.#scripted('terminalMode', [fd]);
+  }
+
+  setTerminalMode(fd: number, mode: Uint8Array): void {
+    this.#scripted('setTerminalMode', [fd, mode]);
+  }
+
   windowSize(fd: number): WindowSize {
     return this.#scripted('windowSize', [fd]);
   }
