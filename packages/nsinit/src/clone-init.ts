@@ -5,7 +5,7 @@ import { openSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import type { ContainerModel } from '@lc/config-types';
-import { CLONE, CLONE_CLEAR_SIGHAND, type Plan, SIGNALS, type System } from '@lc/system';
+import { CLONE, CLONE_CLEAR_SIGHAND, F_DUPFD_CLOEXEC, type Plan, SIGNALS, type System, syscallNumber } from '@lc/system';
 import { initError, readToEnd } from './error-record.js';
 import { cloneNamespaces } from './executor.js';
 import { ERROR_READ_SLOT, ERROR_SLOT, NETNS_SLOT, STDIO_SLOTS, SYNC_SLOT, SYNC_WRITE_SLOT } from './init-protocol.js';
@@ -86,14 +86,21 @@ function launch(
   stdio.forEach((entry, fd) => {
     if (inherits(entry, fd)) return; // the child has the parent's 0, 1, 2 already
     let childEnd: number;
-    if (typeof entry === 'number') childEnd = entry;
-    else if (entry === 'ignore') childEnd = openSync('/dev/null', fd === 0 ? 'r' : 'w');
+    if (typeof entry === 'number') {
+      if (entry > 2) {
+        inputs[STDIO_SLOTS[fd]!] = entry; // the caller's: the child gets a copy, ours stays
+        return;
+      }
+      // The plan puts fds 0, 1, 2 in place in that order: an input that is one of them
+      // (stdio [0, 2, 1]) would be overwritten before its turn. A copy above 2 is not.
+      childEnd = duplicateAbove2(sys, entry);
+    } else if (entry === 'ignore') childEnd = openSync('/dev/null', fd === 0 ? 'r' : 'w');
     else {
       const [read, write] = sys.pipe();
       childEnd = fd === 0 ? read : write;
       parentEnds[fd] = fd === 0 ? write : read;
     }
-    if (typeof entry !== 'number') childEnds.push(childEnd);
+    childEnds.push(childEnd);
     inputs[STDIO_SLOTS[fd]!] = childEnd;
   });
 
@@ -117,6 +124,10 @@ function launch(
     for (const fd of childEnds) sys.close(fd);
   }
   return { child, syncWrite, errorRead, parentEnds };
+}
+
+function duplicateAbove2(sys: System, fd: number): number {
+  return Number(sys.syscall('fcntl F_DUPFD_CLOEXEC', syscallNumber('fcntl', sys.arch), [BigInt(fd), BigInt(F_DUPFD_CLOEXEC), 3n]));
 }
 
 /** Memory the native children read (their plans): referenced until they have died. */

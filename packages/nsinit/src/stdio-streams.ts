@@ -58,9 +58,7 @@ function entryOf(option: StdinOption | OutputOption, fd: number): StdioEntry {
   if (typeof number !== 'number' || !Number.isInteger(number) || number < 0) {
     throw new LcError('INVALID_ARGUMENT', `stdio[${fd}]: expected 'pipe', 'inherit', 'ignore', an fd or a stream`);
   }
-  // The process has this process's fd N as its own fd N already; and the native
-  // executor's dup3 refuses to put an fd onto itself (EINVAL).
-  return number === fd ? 'inherit' : number;
+  return number;
 }
 
 function connect(process: ContainerProcess, input: Readable | null, outputs: readonly (Writable | null)[]): ConnectedStdio {

@@ -1,12 +1,16 @@
 // startContainer on a real kernel: every assertion reads what the container sees
 // from inside it (the output of a command it ran), or what it left on the host.
+import { spawnSync } from 'node:child_process';
 import {
+  closeSync,
   existsSync,
   lstatSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   readlinkSync,
+  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -194,6 +198,28 @@ describe.skipIf(!isRoot)(`startContainer on a real kernel (${needsRoot})`, () =>
     // ls opens one fd itself, for the directory it lists.
     expect(fds.slice(0, 3)).toEqual(['0', '1', '2']);
     expect(fds.length).toBeLessThanOrEqual(4);
+  });
+
+  it("takes the caller's fds 0-2 in any order (stdio [0, 2, 1] swaps stdout and stderr)", async () => {
+    // A process of its own, whose fds 1 and 2 are files: vitest's are not ours to give.
+    const script = join(dir, 'crossed.mjs');
+    writeFileSync(
+      script,
+      `import { startContainer } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};\n` +
+        `const c = await startContainer({ dir: process.argv[2], args: ['sh', '-c', 'echo to-stdout; echo to-stderr >&2'], stdio: ['ignore', 2, 1] });\n` +
+        'process.exitCode = (await c.exited).exitCode;\n',
+    );
+    const [outFile, errFile] = [join(dir, 'out'), join(dir, 'err')];
+    const [out, err] = [openSync(outFile, 'w'), openSync(errFile, 'w')];
+    try {
+      const result = spawnSync(process.execPath, [script, dir], { stdio: ['ignore', out, err], env: process.env });
+      expect(result.status).toBe(0);
+    } finally {
+      closeSync(out);
+      closeSync(err);
+    }
+    expect([readFileSync(outFile, 'utf8'), readFileSync(errFile, 'utf8')]).toEqual(['to-stderr\n', 'to-stdout\n']);
+    for (const file of [script, outFile, errFile]) rmSync(file);
   });
 
   it('sets umask 0022 and runs in the working directory with exactly the configured environment', async () => {

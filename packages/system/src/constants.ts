@@ -81,6 +81,8 @@ export const S_IFLNK = 0o120000;
 
 export const F_GETFD = 1;
 export const F_SETFD = 2;
+/** A close-on-exec copy of an fd, numbered at least the argument. */
+export const F_DUPFD_CLOEXEC = 1030;
 export const FD_CLOEXEC = 1;
 export const CLOSE_RANGE_CLOEXEC = 0x4;
 
