@@ -2,16 +2,15 @@
 // from Node, close what must not leak, and exec the program found in the
 // container's PATH.
 import type { ContainerModel } from '@lc/config-types';
-import { CLOSE_RANGE_CLOEXEC, errnoNumber, type PlanBuilder, SIGNALS, steps } from '@lc/system';
+import { CLOSE_RANGE_CLOEXEC, errnoNumber, type PlanBuilder, steps } from '@lc/system';
 
 /** execvp's default when the environment has no PATH. */
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-export function execSteps(b: PlanBuilder, args: readonly string[], env: readonly string[]): void {
-  // Node ignores SIGPIPE and SIGXFSZ, and an ignored disposition survives execve;
-  // handled signals are reset by execve itself. The mask is inherited too.
-  steps.signalDefault(b, SIGNALS.SIGPIPE);
-  steps.signalDefault(b, SIGNALS.SIGXFSZ);
+export function execSteps(b: PlanBuilder, args: readonly string[], env: readonly string[], ignored: readonly number[]): void {
+  // An ignored disposition survives execve (ignored-signals.ts); handled signals are
+  // reset by execve itself. The mask is inherited too.
+  for (const signal of ignored) steps.signalDefault(b, signal);
   steps.unblockAllSignals(b);
   // Node marks fds 0-2 close-on-exec; the program needs its stdio.
   for (const fd of [0, 1, 2]) {

@@ -8,6 +8,7 @@ import { credentialSteps, labelSteps, type ResolvedUser } from '@lc/security';
 import { type PlanBuilder, type System, steps } from '@lc/system';
 import { environment, execSteps } from './exec-steps.js';
 import { setgroupsDenied } from './id-mappings.js';
+import { ignoredSignals } from './ignored-signals.js';
 import { ERROR_READ_SLOT, STDIO_SLOTS, SYNC_WRITE_SLOT } from './init-protocol.js';
 
 /**
@@ -53,5 +54,5 @@ export function processSteps(b: PlanBuilder, model: ContainerModel, user: Resolv
   steps.chdir(b, model.process.cwd);
   // The LSM labels apply at the next execve: set them last.
   labelSteps(b, model);
-  execSteps(b, args, environment(model, user.home));
+  execSteps(b, args, environment(model, user.home), ignoredSignals(sys));
 }
