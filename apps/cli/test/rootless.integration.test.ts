@@ -116,6 +116,19 @@ describe.skipIf(!isRoot || !native)(`rootless containers (${needsRoot} to create
     expect(lines.at(-1)).toBe('1');
   });
 
+  it('gives a rootless interactive container its terminal (tty: true)', () => {
+    const tty = `${dir}-tty`;
+    expect(nsinit(['rootfs', '--tty', tty]).code).toBe(0);
+    try {
+      // No terminal on this side: the pipes are relayed through the container's pty.
+      const result = nsinit(['-r', tty, 'exec', 'sh', '-c', 'tty; stat -c "%a %u" /dev/console; [ -t 0 ] && echo tty in']);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout.split('\r\n')).toEqual(['/dev/console', '600 0', 'tty in', '']);
+    } finally {
+      rmSync(tty, { recursive: true, force: true });
+    }
+  });
+
   it('fails with one line and exit 125 when the config maps ids the user does not own', () => {
     const config = join(dir, 'container.json');
     const fixed = asUser(['sed', '-i', 's/"host_id": [0-9]*/"host_id": 0/', config]);
