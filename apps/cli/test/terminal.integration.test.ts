@@ -243,7 +243,10 @@ describe.skipIf(!isRoot)(`an interactive container (tty: true) driven through a 
     await second.waitFor(/# $/);
     expect(await second.run('echo $$')).not.toBe('1\n');
     expect(await second.run('[ -t 0 ] && echo tty')).toBe('tty\n');
-    expect(await second.run('readlink /proc/self/fd/0')).not.toBe(pid1Console);
+    // Its pty is the container's own (its devpts), as `docker exec -t` gives.
+    expect(await second.run('readlink /proc/self/fd/0; tty')).toMatch(/^(\/dev\/pts\/\d+)\n\1\n$/);
+    expect(await second.run('ps -o tty= -p $$')).toMatch(/^pts\/\d+\n$/);
+    expect(pid1Console).toBe('/dev/console\n');
     const [, , , , pgrp, , ttyNr, tpgid] = (await second.run('cat /proc/self/stat')).split(' ');
     expect(Number(ttyNr)).not.toBe(0);
     expect(tpgid).toBe(pgrp);

@@ -19,7 +19,7 @@ export interface ContainerTerminal {
 export interface ProcessConsole {
   /** The slave, for fds 0, 1 and 2 of the process. */
   readonly stdio: readonly [number, number, number];
-  /** The slave's path in the host's devpts: the container's /dev/console. */
+  /** The slave's path: in the host's devpts (the container's /dev/console), or in the container's. */
   readonly path: string;
   /** Once the process holds its copy: the parent closes its slave (or it never sees EOF). */
   launched(): void;
@@ -29,9 +29,15 @@ export interface ProcessConsole {
   close(): void;
 }
 
-export function openProcessConsole(model: ContainerModel, sys: System): ProcessConsole | undefined {
+/**
+ * `root`: for a process joining a running container, its root (/proc/<pid>/root): the
+ * pty is then allocated in the container's own devpts, so that inside it is /dev/pts/N
+ * (`tty`, `ps -o tty`), as `docker exec -t` gives. A container's first process gets one
+ * of the host's devpts (its own is not mounted yet) as /dev/console.
+ */
+export function openProcessConsole(model: ContainerModel, sys: System, root?: string): ProcessConsole | undefined {
   if (!model.process.terminal) return undefined;
-  const pty = sys.openPty();
+  const pty = sys.openPty(root);
   let slave: number | undefined = pty.slave;
   const closeSlave = () => {
     if (slave !== undefined) sys.close(slave);

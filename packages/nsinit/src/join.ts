@@ -42,8 +42,8 @@ export async function execInContainer(options: ExecInOptions): Promise<JoinedPro
     if (processStartTime(running.pid) !== running.start) {
       throw new LcError('NOT_RUNNING', `${options.dir}: the container exited`);
     }
-    // A terminal of its own, as `docker exec -t` gives.
-    terminal = openProcessConsole(model, sys);
+    // A terminal of its own, as `docker exec -t` gives, from the container's devpts.
+    terminal = openProcessConsole(model, sys, `/proc/${running.pid}/root`);
     launchedPromise = cloneJoined(
       plan,
       sys,

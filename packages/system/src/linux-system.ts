@@ -1,8 +1,10 @@
 // The real `System`: libc through koffi for process calls, node:fs for reads.
-import { lstatSync, openSync, readFileSync, readlinkSync } from 'node:fs';
+import { fstatSync, lstatSync, openSync, readFileSync, readlinkSync } from 'node:fs';
 import { constants } from 'node:os';
 import { MS, O, TIOC } from './constants.js';
+import { errnoNumber } from './errno.js';
 import { addressOf, lastErrno, libc, pollReadable } from './libc.js';
+import { makedev } from './makedev.js';
 import { launchNative, type NativeChild, type NativeLaunchInput } from './native/native-launch.js';
 import { SysError } from './sys-error.js';
 import { type Arch, hostArch, syscallNumber } from './syscall-numbers.js';
@@ -23,6 +25,14 @@ const SIGINFO_CODE = 8;
 const SIGINFO_PID = 16;
 const SIGINFO_STATUS = 24;
 const CLD_EXITED = 1;
+
+// openat2(2): struct open_how is { flags, mode, resolve }, 64 bits each.
+const OPEN_HOW_SIZE = 24;
+const RESOLVE_NO_MAGICLINKS = 0x02n;
+const RESOLVE_IN_ROOT = 0x10n;
+// struct statfs on LP64 (f_type first); the magic of a devpts.
+const STATFS_SIZE = 120;
+const DEVPTS_SUPER_MAGIC = 0x1cd1n;
 
 // The kernel's struct termios (asm-generic): four 32-bit flag words, c_line, c_cc[19].
 const TERMIOS_SIZE = 36;
@@ -124,9 +134,10 @@ class LinuxSystem implements System {
     this.syscall('pidfd_send_signal', syscallNumber('pidfd_send_signal', this.arch), [BigInt(pidfd), BigInt(signal), 0n, 0n]);
   }
 
-  openPty(): Pty {
+  openPty(root?: string): Pty {
     // O_NOCTTY: opening a terminal must never make it nsinit's controlling tty.
-    const master = fsCall(() => openSync('/dev/ptmx', O.RDWR | O.NOCTTY | O.CLOEXEC));
+    const master =
+      root === undefined ? fsCall(() => openSync('/dev/ptmx', O.RDWR | O.NOCTTY | O.CLOEXEC)) : this.#openPtmxIn(root);
     try {
       const number = Buffer.alloc(4);
       this.#ioctl('ioctl TIOCSPTLCK', master, TIOC.SPTLCK, addressOf(number)); // 0: unlock
@@ -151,6 +162,36 @@ class LinuxSystem implements System {
   setTerminalMode(fd: number, mode: Uint8Array): void {
     if (mode.length !== TERMIOS_SIZE) throw new RangeError(`a struct termios has ${TERMIOS_SIZE} bytes, got ${mode.length}`);
     this.#ioctl('ioctl TCSETS', fd, TIOC.CSETS, addressOf(Buffer.from(mode)));
+  }
+
+  /**
+   * The ptmx of the devpts instance at <root>/dev/pts. The tree below `root` is someone
+   * else's (a container's): its symlinks are resolved as if `root` were / (openat2
+   * RESOLVE_IN_ROOT), never into the host, and what opens must be a ptmx on a devpts.
+   */
+  #openPtmxIn(root: string): number {
+    const dir = fsCall(() => openSync(root, O.PATH | O.DIRECTORY | O.CLOEXEC));
+    let master: number | undefined;
+    try {
+      const how = Buffer.alloc(OPEN_HOW_SIZE);
+      how.writeBigUInt64LE(BigInt(O.RDWR | O.NOCTTY | O.CLOEXEC), 0);
+      how.writeBigUInt64LE(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, 16);
+      const path = Buffer.from('dev/pts/ptmx\0');
+      const args = [BigInt(dir), addressOf(path), addressOf(how), BigInt(OPEN_HOW_SIZE)];
+      master = Number(this.syscall(`openat2 ${root}/dev/pts/ptmx`, syscallNumber('openat2', this.arch), args));
+      const statfs = Buffer.alloc(STATFS_SIZE);
+      this.syscall('fstatfs', syscallNumber('fstatfs', this.arch), [BigInt(master), addressOf(statfs)]);
+      const stat = fstatSync(master);
+      if (statfs.readBigInt64LE(0) !== DEVPTS_SUPER_MAGIC || !stat.isCharacterDevice() || stat.rdev !== makedev(5, 2)) {
+        throw new SysError(`open ${root}/dev/pts/ptmx (not a devpts ptmx)`, errnoNumber('ENOTTY'));
+      }
+      return master;
+    } catch (error) {
+      if (master !== undefined) this.close(master);
+      throw error;
+    } finally {
+      this.close(dir);
+    }
   }
 
   windowSize(fd: number): WindowSize {

@@ -38,6 +38,8 @@ const NUMBERS = {
   unshare: [272, 97],
   setns: [308, 268],
   openat: [257, 56],
+  openat2: [437, 437],
+  fstatfs: [138, 44],
   mkdirat: [258, 34],
   mknodat: [259, 33],
   fchownat: [260, 54],

@@ -77,8 +77,12 @@ export interface System {
   pidfdOpen(pid: number): number;
   /** pidfd_send_signal(2): no race with a recycled pid. */
   signalPidfd(pidfd: number, signal: number): void;
-  /** Opens /dev/ptmx, unlocks its slave and opens that too (TIOCGPTPEER). */
-  openPty(): Pty;
+  /**
+   * Opens /dev/ptmx, unlocks its slave and opens that too (TIOCGPTPEER). With `root`
+   * (a container's root, /proc/<pid>/root): the ptmx of the devpts at <root>/dev/pts,
+   * resolved inside `root`, so the pty is the container's own (`path` is its path there).
+   */
+  openPty(root?: string): Pty;
   /**
    * TCGETS: the terminal's kernel `struct termios` (c_iflag, c_oflag, c_cflag, c_lflag as
    * 32-bit words, c_line, c_cc[19]), as bytes.

@@ -1,5 +1,5 @@
 // The real System on the real kernel: koffi bindings, errno, the executor.
-import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isRoot, needsRoot } from '@lc/vitest-config';
@@ -39,6 +39,26 @@ describe('linuxSystem', () => {
       sys.close(pty.master);
       sys.close(pty.slave);
     }
+  });
+
+  it.skipIf(!isRoot)("opens a pty in another root's devpts, resolving that root's links inside it", () => {
+    // The host's own root: its /dev/pts is a devpts (ptmx mode 000 there: root only).
+    const pty = sys.openPty('/');
+    expect(readlinkSync(`/proc/self/fd/${pty.slave}`)).toBe(pty.path);
+    sys.close(pty.master);
+    sys.close(pty.slave);
+
+    // A root whose dev/pts links to /dev/pts: followed as the root's own /dev/pts, that
+    // is, to itself (ELOOP) — on the host's it would have opened the host's ptmx.
+    const root = join(scratch, 'root');
+    mkdirSync(join(root, 'dev'), { recursive: true });
+    symlinkSync('/dev/pts', join(root, 'dev/pts'));
+    expect(() => sys.openPty(root)).toThrow(expect.objectContaining({ code: 'ELOOP' }));
+    // Something there that is no devpts ptmx is refused.
+    rmSync(join(root, 'dev/pts'));
+    mkdirSync(join(root, 'dev/pts'));
+    writeFileSync(join(root, 'dev/pts/ptmx'), '');
+    expect(() => sys.openPty(root)).toThrow(expect.objectContaining({ code: 'ENOTTY' }));
   });
 
   it('throws SysError with code, errno, syscall and path for file reads', () => {

@@ -139,8 +139,8 @@ export class FakeSystem implements System {
   signalPidfd(pidfd: number, signal: number): void {
     this.#scripted('signalPidfd', [pidfd, signal]);
   }
-  openPty(): Pty {
-    return this.#scripted('openPty', []);
+  openPty(root?: string): Pty {
+    return this.#scripted('openPty', root === undefined ? [] : [root]);
   }
 
   terminalMode(fd: number): Uint8Array {
