@@ -57,8 +57,17 @@ export class FakeCgroupFs implements CgroupFiles {
   readonly writes: [string, string][] = [];
   private readonly failures = new Map<string, string>();
 
+  /** Every instance not cleaned up yet: a test may make several. */
+  static readonly #live = new Set<FakeCgroupFs>();
+
+  /** Removes the trees of every instance (afterEach). */
+  static cleanupAll(): void {
+    for (const fs of FakeCgroupFs.#live) fs.cleanup();
+  }
+
   constructor(readonly kind: 'v1' | 'v2') {
     this.root = mkdtempSync(join(tmpdir(), 'lc-cgroupfs-'));
+    FakeCgroupFs.#live.add(this);
     if (kind === 'v2') {
       this.populate(this.root);
       writeFileSync(join(this.root, 'cgroup.procs'), '');
@@ -132,6 +141,7 @@ export class FakeCgroupFs implements CgroupFiles {
 
   cleanup(): void {
     rmSync(this.root, { recursive: true, force: true });
+    FakeCgroupFs.#live.delete(this);
   }
 
   /** Every directory under root, relative, sorted. */

@@ -7,7 +7,7 @@ import { createCgroupManager } from './create-cgroup-manager.js';
 import { FakeCgroupFs } from './fake-cgroupfs.js';
 
 let fs: FakeCgroupFs;
-afterEach(() => fs.cleanup());
+afterEach(() => FakeCgroupFs.cleanupAll());
 
 const base: Cgroup = { name: 'c1', parent: 'lc', deviceAccess: true };
 
