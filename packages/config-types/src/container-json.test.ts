@@ -43,6 +43,10 @@ describe('containerJsonSchema', () => {
     ['an empty environment value', { environment: ['A='] }],
     ['IPv6 route', { routes: [{ destination: '::/0', gateway: 'fe80::1' }] }],
     ['loopback gateway that is no address', withNetwork({ type: 'loopback', gateway: 'localhost' })],
+    [
+      'rlimits by name, short name or number, and unlimited',
+      { rlimits: [{ type: 'RLIMIT_NOFILE', hard: 1024, soft: 512 }, { type: 'CORE', hard: 'unlimited', soft: 0 }, { type: 6, hard: 'unlimited', soft: 'unlimited' }] },
+    ],
   ])('accepts %s', (_name, value) => {
     expect(() => parseContainerJson(value)).not.toThrow();
   });
@@ -126,6 +130,14 @@ describe('containerJsonSchema', () => {
     [{ routes: [{ destination: 'default' }] }, 'routes[0].destination: expected an address with a prefix length (a.b.c.d/n or x::y/n), got "default"'],
     [{ routes: [{ gateway: '1.2.3' }] }, 'routes[0].gateway: expected an IP address, got "1.2.3"'],
     [{ routes: [{ interface: 'eth0' }] }, 'routes[0]: unknown field "interface"'],
+    // rlimits
+    [{ rlimits: [{ type: 'RLIMIT_FILES', hard: 1, soft: 1 }] }, 'rlimits[0].type: unknown resource limit "RLIMIT_FILES" (expected RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_DATA, RLIMIT_STACK, RLIMIT_CORE, RLIMIT_RSS, RLIMIT_NPROC, RLIMIT_NOFILE, RLIMIT_MEMLOCK, RLIMIT_AS, RLIMIT_LOCKS, RLIMIT_SIGPENDING, RLIMIT_MSGQUEUE, RLIMIT_NICE, RLIMIT_RTPRIO, RLIMIT_RTTIME)'],
+    [{ rlimits: [{ type: 'NOFILE', hard: 1, soft: 'lots' }] }, 'rlimits[0].soft: expected a number or "unlimited", got "lots"'],
+    [{ rlimits: [{ type: 'NOFILE', hard: 10, soft: 20 }] }, 'rlimits[0].soft: 20 is above the hard limit 10'],
+    [{ rlimits: [{ type: 'NOFILE', hard: 10, soft: 'unlimited' }] }, 'rlimits[0].soft: unlimited is above the hard limit 10'],
+    [{ rlimits: [{ type: 'NOFILE', hard: -1, soft: 1 }] }, 'rlimits[0].hard: expected at least 0, got -1'],
+    [{ rlimits: [{ type: 'NOFILE', soft: 1 }] }, 'rlimits[0].hard: missing (expected a number or "unlimited")'],
+    [{ rlimits: [{ type: 'NOFILE', hard: 1, soft: 1 }, { type: 7, hard: 2, soft: 2 }] }, 'rlimits[1].type: RLIMIT_NOFILE is limited twice'],
     // id mappings
     [{ uid_mappings: [{ container_id: 0, host_id: 1000 }] }, 'uid_mappings[0].size: missing (expected a number)'],
     [{ gid_mappings: [{ container_id: 0, host_id: 1000, size: 0 }] }, 'gid_mappings[0].size: expected more than 0, got 0'],

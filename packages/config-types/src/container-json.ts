@@ -5,6 +5,7 @@
 import * as z from 'zod/mini';
 import { CAPABILITY_NAMES } from './capability-names.js';
 import { isIP } from './is-ip.js';
+import { RLIMIT_NAMES, rlimitNumber } from './rlimit-names.js';
 
 /** Namespace names as container.json spells them (the Go CLONE_NEW* names). */
 export const JSON_NAMESPACE_NAMES = ['NEWNS', 'NEWUTS', 'NEWIPC', 'NEWPID', 'NEWNET', 'NEWUSER'] as const;
@@ -211,6 +212,46 @@ export const jsonRouteSchema = z.strictObject({
 });
 export type JsonRoute = z.infer<typeof jsonRouteSchema>;
 
+/** A limit: a number, or "unlimited" (RLIM_INFINITY, which JSON numbers cannot hold exactly). */
+const rlimitValue = z.union([unsigned, z.literal('unlimited')], {
+  error: (issue) =>
+    issue.input === undefined ? 'missing (expected a number or "unlimited")' : `expected a number or "unlimited", got ${JSON.stringify(issue.input)}`,
+});
+const limitOf = (value: number | 'unlimited') => (value === 'unlimited' ? Number.POSITIVE_INFINITY : value);
+
+/** A resource limit as runc's config has it; `type` is "RLIMIT_NOFILE", "NOFILE" or the number. */
+export const jsonRlimitSchema = z
+  .strictObject({
+    type: z.union([string, integer]).check(
+      z.refine((type) => rlimitNumber(type) !== undefined, {
+        error: (issue) => `unknown resource limit ${JSON.stringify(issue.input)} (expected RLIMIT_${RLIMIT_NAMES.join(', RLIMIT_')})`,
+      }),
+    ),
+    hard: rlimitValue,
+    soft: rlimitValue,
+  })
+  .check(
+    z.superRefine((rlimit, ctx) => {
+      if (limitOf(rlimit.soft) > limitOf(rlimit.hard)) {
+        ctx.addIssue({ code: 'custom', path: ['soft'], message: `${rlimit.soft} is above the hard limit ${rlimit.hard}` });
+      }
+    }),
+  );
+export type JsonRlimit = z.infer<typeof jsonRlimitSchema>;
+
+/** Each resource once: two limits for one would leave which one holds to chance. */
+const rlimitList = z.array(jsonRlimitSchema).check(
+  z.superRefine((rlimits, ctx) => {
+    const seen = new Set<number>();
+    rlimits.forEach((rlimit, index) => {
+      const number = rlimitNumber(rlimit.type);
+      if (number === undefined) return;
+      if (seen.has(number)) ctx.addIssue({ code: 'custom', path: [index, 'type'], message: `RLIMIT_${RLIMIT_NAMES[number]} is limited twice` });
+      seen.add(number);
+    });
+  }),
+);
+
 export const jsonIdMappingSchema = z.strictObject({
   container_id: unsigned,
   host_id: unsigned,
@@ -255,6 +296,8 @@ export const containerJsonSchema = z.strictObject({
   mounts: z.optional(z.array(jsonMountSchema)),
   routes: z.optional(z.array(jsonRouteSchema)),
   device_nodes: z.optional(z.array(jsonDeviceSchema)),
+  /** Resource limits of the container's processes (a later libcontainer field, as runc's). */
+  rlimits: z.optional(rlimitList),
   /** lc extension: user-namespace id maps. */
   uid_mappings: z.optional(z.array(jsonIdMappingSchema)),
   gid_mappings: z.optional(z.array(jsonIdMappingSchema)),

@@ -13,7 +13,7 @@ describe('toModel', () => {
       readonlyRootfs: false,
       noPivotRoot: false,
       namespaces: [],
-      process: { user: '', cwd: '/', env: [], terminal: false, capabilities: [], noNewPrivileges: false },
+      process: { user: '', cwd: '/', env: [], terminal: false, capabilities: [], noNewPrivileges: false, rlimits: [] },
       mounts: [],
       devices: [],
       readonlyPaths: [],
@@ -42,6 +42,7 @@ describe('toModel', () => {
         terminal: true,
         capabilities: ['MKNOD', 'NET_ADMIN'],
         noNewPrivileges: false,
+        rlimits: [],
       },
       mounts: [
         { kind: 'bind', source: '/etc/resolv.conf', destination: '/etc/resolv.conf', readonly: true, private: false },
@@ -197,6 +198,22 @@ describe('toModel', () => {
     expect(converted.process.cwd).toBe('/');
     expect(converted.labels).toEqual({});
     expect(converted.cgroup).toEqual({ name: 'box', parent: 'lc', deviceAccess: false });
+  });
+
+  it('numbers rlimits by the kernel\'s resource numbers, whichever way they are named', () => {
+    const config = parseContainerJson({
+      rlimits: [
+        { type: 'RLIMIT_NOFILE', hard: 1024, soft: 512 },
+        { type: 'CORE', hard: 'unlimited', soft: 0 },
+        { type: 6, hard: 100, soft: 100 },
+      ],
+    });
+    expect(toModel(config, '/c').process.rlimits).toEqual([
+      { resource: 7, name: 'NOFILE', soft: 512, hard: 1024 },
+      { resource: 4, name: 'CORE', soft: 0, hard: 'unlimited' },
+      { resource: 6, name: 'NPROC', soft: 100, hard: 100 },
+    ]);
+    expect(() => parseContainerJson({ rlimits: [{ type: 16, hard: 1, soft: 1 }] })).toThrow(/^rlimits\[0\]\.type: unknown resource limit 16 \(expected RLIMIT_CPU, /);
   });
 
   it('takes a relative working_dir from /', () => {

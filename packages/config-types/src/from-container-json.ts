@@ -10,6 +10,7 @@ import type {
   JsonMount,
   JsonNamespaceName,
   JsonNetwork,
+  JsonRlimit,
   JsonRoute,
 } from './container-json.js';
 import { containerJsonSchema } from './container-json.js';
@@ -24,8 +25,10 @@ import type {
   Namespace,
   NamespaceKind,
   Network,
+  Rlimit,
   Route,
 } from './model.js';
+import { RLIMIT_NAMES, rlimitNumber } from './rlimit-names.js';
 
 /** Validates a parsed container.json; throws a ConfigError naming the first problem. */
 export function parseContainerJson(value: unknown, file?: string): ContainerJson {
@@ -77,6 +80,7 @@ export function toModel(config: ContainerJson, containerDir: string): ContainerM
       terminal: config.tty ?? false,
       capabilities: toCapabilities(config.capabilities ?? []),
       noNewPrivileges: false,
+      rlimits: (config.rlimits ?? []).map(toRlimit),
     },
     mounts: (config.mounts ?? []).flatMap((mount) => toMount(mount, containerDir)),
     devices: (config.device_nodes ?? []).map(toDevice),
@@ -175,6 +179,12 @@ function toNetwork(network: JsonNetwork): Network {
     ...(network.mac_address !== undefined && { macAddress: network.mac_address }),
     ...(network.mtu !== undefined && { mtu: network.mtu }),
   };
+}
+
+function toRlimit(rlimit: JsonRlimit): Rlimit {
+  // The schema let only known types through.
+  const resource = rlimitNumber(rlimit.type)!;
+  return { resource, name: RLIMIT_NAMES[resource]!, soft: rlimit.soft, hard: rlimit.hard };
 }
 
 function toRoute(route: JsonRoute): Route {

@@ -14,6 +14,7 @@ export type {
   JsonMount,
   JsonNamespaceName,
   JsonNetwork,
+  JsonRlimit,
   JsonRoute,
 } from './container-json.js';
 export {
@@ -26,6 +27,7 @@ export {
   jsonIdMappingSchema,
   jsonMountSchema,
   jsonNetworkSchema,
+  jsonRlimitSchema,
   jsonRouteSchema,
 } from './container-json.js';
 export type { Issue } from './format-issue.js';
@@ -51,6 +53,7 @@ export type {
   NamespaceKind,
   Network,
   Process,
+  Rlimit,
   Route,
 } from './model.js';
 export {
@@ -66,5 +69,8 @@ export {
   namespaceSchema,
   networkSchema,
   processSchema,
+  rlimitSchema,
   routeSchema,
 } from './model.js';
+export type { RlimitName } from './rlimit-names.js';
+export { RLIMIT_NAMES, rlimitNumber } from './rlimit-names.js';

@@ -105,6 +105,17 @@ export const cgroupSchema = z.object({
 });
 export type Cgroup = z.infer<typeof cgroupSchema>;
 
+/** A resource limit; "unlimited" is RLIM_INFINITY. */
+export const rlimitSchema = z.object({
+  /** The kernel's resource number (RLIMIT_NOFILE is 7). */
+  resource: unsigned,
+  /** "NOFILE": for messages. */
+  name: string,
+  soft: z.union([unsigned, z.literal('unlimited')]),
+  hard: z.union([unsigned, z.literal('unlimited')]),
+});
+export type Rlimit = z.infer<typeof rlimitSchema>;
+
 export const processSchema = z.object({
   /** "" (root), "name", "uid", "name:group" or "uid:gid", resolved in the container's /etc. */
   user: string,
@@ -115,6 +126,8 @@ export const processSchema = z.object({
   /** Capabilities kept in every set (effective, permitted, inheritable, bounding). */
   capabilities: z.array(capabilitySchema),
   noNewPrivileges: boolean,
+  /** Set on each process of the container, as the config lists them. */
+  rlimits: z.array(rlimitSchema),
 });
 export type Process = z.infer<typeof processSchema>;
 

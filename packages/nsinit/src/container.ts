@@ -15,6 +15,7 @@ import { buildInitPlan } from './init-plan.js';
 import { type LaunchedInit, redirectedBy, type StdioEntry } from './launched.js';
 import { openJoinedNetworkNamespace } from './network-namespace.js';
 import { notYetApplied } from './not-yet-applied.js';
+import { setRlimits } from './rlimits.js';
 import { spawnInit } from './spawn-init.js';
 
 
@@ -126,6 +127,7 @@ async function follow(
     // child waits on the sync pipe. cgroup v1: the cgroup.procs write can take
     // milliseconds (an RCU grace period); the child spends them waiting, not the exec.
     cgroups?.join(init.pid);
+    setRlimits(init.pid, model, sys);
     writeIdMappings(init.pid, model);
     networks?.create(init.pid);
   });

@@ -9,6 +9,7 @@ import { type ContainerProcess, type ExitStatus, exitStatus } from './exit-statu
 import { letGo, processHandle } from './go.js';
 import { buildJoinPlan, FORKED_SLOT, JOIN_ORDER, namespaceSlot } from './join-plan.js';
 import { redirectedBy, type StdioEntry } from './launched.js';
+import { setRlimits } from './rlimits.js';
 
 export interface ExecInOptions {
   /** The directory of a running container (its `pid` and `start` name it). */
@@ -67,8 +68,12 @@ export async function execInContainer(options: ExecInOptions): Promise<JoinedPro
         resolve(exitStatus(end));
       }),
     );
-    // The joined process belongs to the container's cgroups too, before it runs anything.
-    await letGo(plan, sys, joined, exited, () => joinRecordedCgroups(options.dir, joined.pid));
+    // The joined process belongs to the container's cgroups and has its limits too,
+    // before it runs anything.
+    await letGo(plan, sys, joined, exited, () => {
+      joinRecordedCgroups(options.dir, joined.pid);
+      setRlimits(joined.pid, model, sys);
+    });
     const handle = processHandle(joined, exited);
     return terminal ? terminal.attach(handle) : handle;
   } catch (error) {

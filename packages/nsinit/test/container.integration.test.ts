@@ -83,6 +83,11 @@ async function sh(dir: string, script: string): Promise<string> {
 }
 
 /** The "Key:\tvalue" lines of /proc/self/status as {CapEff: "…", SigIgn: "…"}. */
+/** This process's hard limit of a /proc/self/limits row ("Max open files"). */
+function parentHardLimit(row: string): number {
+  return Number(readFileSync('/proc/self/limits', 'utf8').match(new RegExp(`^${row}\\s+\\S+\\s+(\\d+)`, 'm'))![1]);
+}
+
 function statusFields(status: string): Record<string, string> {
   return Object.fromEntries(
     status
@@ -220,6 +225,31 @@ describe.skipIf(!isRoot)(`startContainer on a real kernel (${needsRoot})`, () =>
     }
     expect([readFileSync(outFile, 'utf8'), readFileSync(errFile, 'utf8')]).toEqual(['to-stderr\n', 'to-stdout\n']);
     for (const file of [script, outFile, errFile]) rmSync(file);
+  });
+
+  it('sets the configured resource limits', async () => {
+    const hardFiles = parentHardLimit('Max open files');
+    await updateConfig(dir, {
+      rlimits: [
+        { type: 'RLIMIT_NOFILE', soft: 100, hard: hardFiles - 1 },
+        { type: 'CORE', soft: 0, hard: 0 },
+      ],
+    });
+    const limits = (await run(dir, ['cat', '/proc/self/limits'])).stdout;
+    expect(limits).toMatch(new RegExp(`^Max open files +100 +${hardFiles - 1} +files`, 'm'));
+    expect(limits).toMatch(/^Max core file size +0 +0 +bytes/m);
+  });
+
+  it('raises a hard limit only with CAP_SYS_RESOURCE, and says so in one line otherwise', async () => {
+    const hardFiles = parentHardLimit('Max open files') + 1;
+    await updateConfig(dir, { rlimits: [{ type: 'NOFILE', soft: 100, hard: hardFiles }] });
+    // Bit 24 of the effective set: raising a hard limit is checked against the caller.
+    const capable = (BigInt(`0x${statusFields(readFileSync('/proc/self/status', 'utf8')).CapEff}`) >> 24n) & 1n;
+    if (capable) {
+      expect((await run(dir, ['cat', '/proc/self/limits'])).stdout).toMatch(new RegExp(`^Max open files +100 +${hardFiles} `, 'm'));
+    } else {
+      await expect(start(dir, ['true'])).rejects.toThrow(`rlimits[0]: RLIMIT_NOFILE soft 100, hard ${hardFiles}: prlimit64: EPERM`);
+    }
   });
 
   it('sets umask 0022 and runs in the working directory with exactly the configured environment', async () => {

@@ -74,18 +74,20 @@ describe.skipIf(!isRoot || process.arch !== 'x64')(`joining a running container 
     expect(pid1Bounding).toBe(bounding);
   });
 
-  it("joins the container's cgroups and takes its environment and working directory", async () => {
+  it("joins the container's cgroups and takes its environment, working directory and limits", async () => {
     const name = `c${Math.random().toString(36).slice(2, 8)}`;
     await startWaiting({
       cgroups: { name, parent: `lc-test-${process.pid}` },
+      rlimits: [{ type: 'NOFILE', soft: 77, hard: 88 }],
       environment: ['PATH=/usr/bin:/bin', 'GREETING=hello from the config'],
       working_dir: '/tmp',
     });
-    const script = `[ "$(cat /proc/self/cgroup)" = "$(cat /proc/1/cgroup)" ] && echo same cgroups; grep -c "/${name}$" /proc/self/cgroup; echo "$GREETING"; pwd`;
-    const [same, inContainerCgroups, greeting, cwd] = (await runInside(dir, script)).stdout.trim().split('\n');
+    const script = `[ "$(cat /proc/self/cgroup)" = "$(cat /proc/1/cgroup)" ] && echo same cgroups; grep -c "/${name}$" /proc/self/cgroup; echo "$GREETING"; pwd; grep "^Max open files" /proc/self/limits`;
+    const [same, inContainerCgroups, greeting, cwd, files] = (await runInside(dir, script)).stdout.trim().split('\n');
     expect(same).toBe('same cgroups');
     expect(Number(inContainerCgroups)).toBeGreaterThan(0);
     expect([greeting, cwd]).toEqual(['hello from the config', '/tmp']);
+    expect(files).toMatch(/^Max open files +77 +88 +files/);
   });
 
   it('dies with the container: PID 1 gone, the pid namespace is killed', async () => {

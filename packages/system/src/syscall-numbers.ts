@@ -26,6 +26,7 @@ const NUMBERS = {
   chroot: [161, 51],
   setgroups: [116, 159],
   setsid: [112, 157],
+  prlimit64: [302, 261],
   setresuid: [117, 147],
   setresgid: [119, 149],
   capset: [126, 91],
