@@ -219,6 +219,17 @@ describe.skipIf(!isRoot)(`nsinit exec on a real kernel (${needsRoot})`, () => {
     expect(readdirSync(dir).sort()).toEqual(PRISTINE);
   });
 
+  it('refuses a host sysctl in one line, changing nothing', async () => {
+    const panic = readFileSync('/proc/sys/kernel/panic', 'utf8');
+    await updateConfig(dir, { sysctl: { 'kernel.panic': '7' } });
+    expectRuntimeError(
+      await runCli(dir, ['exec', 'true']),
+      'nsinit: sysctl["kernel.panic"]: not a parameter of a namespace: writing it would change the host',
+    );
+    expect(readFileSync('/proc/sys/kernel/panic', 'utf8')).toBe(panic);
+    expect(readdirSync(dir).sort()).toEqual(PRISTINE);
+  });
+
   it('finds the program in the container PATH, and fails in one line for an unknown one', async () => {
     expect(await runCli(dir, ['exec', 'id', '-u'])).toMatchObject({ code: 0, stdout: '0\n' });
     expectRuntimeError(await runCli(dir, ['exec', 'nosuchcmd']), 'nsinit: exec nosuchcmd (searched PATH): ENOENT');

@@ -138,6 +138,10 @@ describe('containerJsonSchema', () => {
     [{ rlimits: [{ type: 'NOFILE', hard: -1, soft: 1 }] }, 'rlimits[0].hard: expected at least 0, got -1'],
     [{ rlimits: [{ type: 'NOFILE', soft: 1 }] }, 'rlimits[0].hard: missing (expected a number or "unlimited")'],
     [{ rlimits: [{ type: 'NOFILE', hard: 1, soft: 1 }, { type: 7, hard: 2, soft: 2 }] }, 'rlimits[1].type: RLIMIT_NOFILE is limited twice'],
+    // sysctl
+    [{ sysctl: { 'net/ipv4/ip_forward': '1' } }, 'sysctl["net/ipv4/ip_forward"]: expected a sysctl name like "net.ipv4.ip_forward", got "net/ipv4/ip_forward"'],
+    [{ sysctl: { 'net..x': '1' } }, 'sysctl["net..x"]: expected a sysctl name like "net.ipv4.ip_forward", got "net..x"'],
+    [{ sysctl: { 'net.ipv4.ip_forward': 1 } }, 'sysctl["net.ipv4.ip_forward"]: expected a string, got 1'],
     // id mappings
     [{ uid_mappings: [{ container_id: 0, host_id: 1000 }] }, 'uid_mappings[0].size: missing (expected a number)'],
     [{ gid_mappings: [{ container_id: 0, host_id: 1000, size: 0 }] }, 'gid_mappings[0].size: expected more than 0, got 0'],

@@ -212,6 +212,12 @@ export const jsonRouteSchema = z.strictObject({
 });
 export type JsonRoute = z.infer<typeof jsonRouteSchema>;
 
+/** "net.ipv4.ip_forward": dot-separated names, as sysctl(8) takes them; no path tricks. */
+const sysctlName = checkedString(
+  (value) => /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/.test(value),
+  'a sysctl name like "net.ipv4.ip_forward"',
+);
+
 /** A limit: a number, or "unlimited" (RLIM_INFINITY, which JSON numbers cannot hold exactly). */
 const rlimitValue = z.union([unsigned, z.literal('unlimited')], {
   error: (issue) =>
@@ -298,6 +304,8 @@ export const containerJsonSchema = z.strictObject({
   device_nodes: z.optional(z.array(jsonDeviceSchema)),
   /** Resource limits of the container's processes (a later libcontainer field, as runc's). */
   rlimits: z.optional(rlimitList),
+  /** Kernel parameters of the container's namespaces, "net.ipv4.ip_forward": "1" (libcontainer's later field). */
+  sysctl: z.optional(z.record(sysctlName, string)),
   /** lc extension: user-namespace id maps. */
   uid_mappings: z.optional(z.array(jsonIdMappingSchema)),
   gid_mappings: z.optional(z.array(jsonIdMappingSchema)),

@@ -22,6 +22,7 @@ describe('toModel', () => {
       gidMappings: [],
       networks: [],
       routes: [],
+      sysctl: {},
       labels: {},
     });
   });
@@ -42,7 +43,7 @@ describe('toModel', () => {
         terminal: true,
         capabilities: ['MKNOD', 'NET_ADMIN'],
         noNewPrivileges: false,
-        rlimits: [],
+        rlimits: [{ resource: 7, name: 'NOFILE', soft: 512, hard: 1024 }],
       },
       mounts: [
         { kind: 'bind', source: '/etc/resolv.conf', destination: '/etc/resolv.conf', readonly: true, private: false },
@@ -71,6 +72,7 @@ describe('toModel', () => {
         { type: 'netns', context: { nspath: '/var/run/netns/a' } },
       ],
       routes: [{ destination: '0.0.0.0/0', source: '172.17.42.2/32', gateway: '172.17.42.1', interfaceName: 'eth0' }],
+      sysctl: { 'net.ipv4.ip_forward': '1' },
       cgroup: {
         name: 'box',
         parent: 'lc-test',

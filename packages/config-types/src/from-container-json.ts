@@ -90,6 +90,7 @@ export function toModel(config: ContainerJson, containerDir: string): ContainerM
     gidMappings: (config.gid_mappings ?? []).map(toIdMapping),
     networks: (config.networks ?? []).map(toNetwork),
     routes: (config.routes ?? []).map(toRoute),
+    sysctl: { ...config.sysctl },
     labels: {
       ...(context.apparmor_profile && { apparmorProfile: context.apparmor_profile }),
       ...(context.process_label && { processLabel: context.process_label }),

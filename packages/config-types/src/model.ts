@@ -150,6 +150,8 @@ export const containerModelSchema = z.object({
   gidMappings: z.array(idMappingSchema),
   networks: z.array(networkSchema),
   routes: z.array(routeSchema),
+  /** Kernel parameters ("net.ipv4.ip_forward" → "1") written in the container's namespaces. */
+  sysctl: z.record(string, string),
   cgroup: z.optional(cgroupSchema),
   labels: z.object({
     apparmorProfile: optionalString,

@@ -62,6 +62,39 @@ describe('buildInitPlan', () => {
     expect(at('TIOCSCTTY')).toBeLessThan(at('setresuid'));
   });
 
+  it('writes sysctls through the container\'s /proc/sys after the pivot, before the paths are made read-only', () => {
+    const plan = renderPlan(
+      buildInitPlan(model({ ...TYPICAL, sysctl: { 'net.ipv4.ip_forward': '1', 'kernel.shmmax': '65536' } }), ['sh'], fakeHost(), { executor: 'node' }),
+    ).split('\n');
+    const at = (text: string) => plan.findIndex((line) => line.includes(text));
+    const open = at('"/proc/sys/net/ipv4/ip_forward"');
+    expect(plan[open]).toContain('openat(AT_FDCWD, "/proc/sys/net/ipv4/ip_forward", O_WRONLY|O_NOFOLLOW|O_CLOEXEC, 0)');
+    expect(plan[open + 1]).toMatch(/write\(\$sysctl-\d+, "1", 1\)/);
+    expect(plan[open + 2]).toMatch(/close\(\$sysctl-\d+\)/);
+    expect(plan[at('"/proc/sys/kernel/shmmax"') + 1]).toMatch(/write\(\$sysctl-\d+, "65536", 5\)/);
+    expect(open).toBeGreaterThan(at('pivot_root'));
+    expect(open).toBeLessThan(at('"/proc/sys", "/proc/sys"'));
+  });
+
+  it('sets the resource limits again just before the exec (the Node init raises its own)', () => {
+    const rlimits = [{ type: 'NOFILE', soft: 100, hard: 'unlimited' }];
+    const plan = renderPlan(buildInitPlan(model({ ...TYPICAL, rlimits }), ['sh'], fakeHost(), { executor: 'node' })).split('\n');
+    const at = plan.findIndex((line) => line.includes('prlimit64('));
+    expect(plan[at]).toContain('prlimit64(0, 7, {rlim_cur=100, rlim_max=RLIM_INFINITY}, NULL)');
+    expect(at).toBeGreaterThan(plan.findIndex((line) => line.includes('capset(')));
+    expect(at).toBeLessThan(plan.findIndex((line) => line.includes('execve(')));
+  });
+
+  it('refuses a sysctl that is not the container\'s own', () => {
+    const build = (json: object) => () => buildInitPlan(model({ ...TYPICAL, ...json }), ['sh'], fakeHost(), { executor: 'node' });
+    expect(build({ sysctl: { 'kernel.panic': '1' } })).toThrow('sysctl["kernel.panic"]: not a parameter of a namespace: writing it would change the host');
+    expect(build({ sysctl: { 'net.ipv4.ip_forward': '1' }, namespaces: { NEWNS: true } })).toThrow(
+      'sysctl["net.ipv4.ip_forward"]: needs the NEWNET namespace (it would change the host\'s)',
+    );
+    expect(build({ sysctl: { 'fs.mqueue.msg_max': '20' }, namespaces: { NEWNS: true } })).toThrow('needs the NEWIPC namespace');
+    expect(build({ sysctl: { 'kernel.hostname': 'x' }, namespaces: { NEWNS: true } })).toThrow('needs the NEWUTS namespace');
+  });
+
   it('starts the native executor by dropping the parent\'s pipe ends and unsharing in the child', () => {
     const plan = buildInitPlan(model(TYPICAL), ['true'], fakeHost(), {
       executor: 'native',

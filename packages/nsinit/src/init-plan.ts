@@ -13,6 +13,7 @@ import { defaultExecutor, type Executor } from './executor.js';
 import { ERROR_SLOT } from './init-protocol.js';
 import { processSteps, redirectedStdio } from './process-steps.js';
 import { startSteps } from './start-steps.js';
+import { sysctlSteps, validateSysctl } from './sysctl-steps.js';
 
 export interface InitPlanOptions {
   readonly executor?: Executor;
@@ -43,6 +44,8 @@ export function buildInitPlan(
   pivotSteps(b, model);
   // The container's terminal by its container name (the slave is bound there by now).
   if (model.process.terminal) consoleStdioSteps(b);
+  // Through the container's /proc, before pathSteps may make /proc/sys read-only.
+  sysctlSteps(b, model);
   pathSteps(b, model);
   readonlyRootSteps(b, model, sys);
   processSteps(b, model, user, sys, args);
@@ -67,6 +70,7 @@ function validate(model: ContainerModel, args: readonly string[], executor: Exec
   if (model.namespaces.some((ns) => ns.path !== undefined)) {
     throw new ConfigurationError('namespaces', 'joining an existing namespace by path is not supported yet');
   }
+  validateSysctl(model);
   if (model.hostname !== undefined && !hasNamespace(model, 'uts')) {
     throw new ConfigurationError('hostname', 'needs the NEWUTS namespace (it would rename the host)');
   }

@@ -10,6 +10,7 @@ import { environment, execSteps } from './exec-steps.js';
 import { setgroupsDenied } from './id-mappings.js';
 import { ignoredSignals } from './ignored-signals.js';
 import { ERROR_READ_SLOT, STDIO_SLOTS, SYNC_WRITE_SLOT } from './init-protocol.js';
+import { rlimitSteps } from './rlimits.js';
 
 /**
  * Which of fds 0, 1, 2 the plan puts in place. With a terminal all three are the pty's
@@ -45,13 +46,14 @@ export function namespaceRootSteps(b: PlanBuilder, model: ContainerModel): void 
   steps.setresuid(b, 0, { label: 'become uid 0 of the user namespace' });
 }
 
-/** The controlling terminal, umask, the user and capabilities, the working directory, LSM labels, exec. */
+/** The controlling terminal, umask, the user, the resource limits and capabilities, the working directory, LSM labels, exec. */
 export function processSteps(b: PlanBuilder, model: ContainerModel, user: ResolvedUser, sys: System, args: readonly string[]): void {
   // Its stdio is the pty's slave (container-console.ts): make it the controlling terminal.
   if (model.process.terminal) controllingTerminalSteps(b);
   steps.umask(b, 0o022);
   credentialSteps(b, model, user, sys, { setgroups: !setgroupsDenied(model) });
   steps.chdir(b, model.process.cwd);
+  rlimitSteps(b, model);
   // The LSM labels apply at the next execve: set them last.
   labelSteps(b, model);
   execSteps(b, args, environment(model, user.home), ignoredSignals(sys));

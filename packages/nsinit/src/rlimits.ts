@@ -1,12 +1,12 @@
-// The container's resource limits, set by the parent on the process while it waits on
-// the sync pipe (prlimit64), as runc does: raising a hard limit takes CAP_SYS_RESOURCE
-// in the initial user namespace, which a process in a user namespace of its own never
-// has. Limits survive execve, so the program starts with them.
+// The container's resource limits. The parent sets them on the process while it waits
+// on the sync pipe (prlimit64), as runc does: raising a hard limit takes
+// CAP_SYS_RESOURCE in the initial user namespace, which a process in a user namespace
+// of its own never has. The plan sets them again just before the exec: the Node init
+// raises its own soft RLIMIT_NOFILE to the hard one when it starts, which may be after
+// the parent's call. Limits survive execve, so the program starts with them.
 import type { ContainerModel, Rlimit } from '@lc/config-types';
-import { SysError, type System, syscallNumber } from '@lc/system';
+import { type PlanBuilder, SysError, type System, steps, syscallNumber } from '@lc/system';
 import { ConfigurationError } from './errors.js';
-
-const RLIM_INFINITY = 0xffff_ffff_ffff_ffffn;
 
 export function setRlimits(pid: number, model: ContainerModel, sys: System): void {
   model.process.rlimits.forEach((rlimit, index) => {
@@ -23,8 +23,15 @@ export function setRlimits(pid: number, model: ContainerModel, sys: System): voi
   });
 }
 
+/** The same limits, from inside: never a raise, so they need no privilege there. */
+export function rlimitSteps(b: PlanBuilder, model: ContainerModel): void {
+  for (const rlimit of model.process.rlimits) {
+    steps.setRlimit(b, rlimit.resource, limitValue(rlimit.soft), limitValue(rlimit.hard), `set ${describe(rlimit)}`);
+  }
+}
+
 function limitValue(value: Rlimit['soft']): bigint {
-  return value === 'unlimited' ? RLIM_INFINITY : BigInt(value);
+  return value === 'unlimited' ? steps.RLIM_INFINITY : BigInt(value);
 }
 
 function describe(rlimit: Rlimit): string {

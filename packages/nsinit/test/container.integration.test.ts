@@ -252,6 +252,15 @@ describe.skipIf(!isRoot)(`startContainer on a real kernel (${needsRoot})`, () =>
     }
   });
 
+  it("writes the configured sysctls in the container's namespaces, not the host's", async () => {
+    const host = ['net/ipv4/ip_forward', 'kernel/shmmni'].map((name) => readFileSync(`/proc/sys/${name}`, 'utf8'));
+    const forward = host[0]!.trim() === '1' ? '0' : '1';
+    await updateConfig(dir, { sysctl: { 'net.ipv4.ip_forward': forward, 'kernel.shmmni': '1234' }, context: { restrictions: '1' } });
+    const result = await run(dir, ['sh', '-c', 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmni']);
+    expect(result).toMatchObject({ exitCode: 0, stdout: `${forward}\n1234\n` });
+    expect(['net/ipv4/ip_forward', 'kernel/shmmni'].map((name) => readFileSync(`/proc/sys/${name}`, 'utf8'))).toEqual(host);
+  });
+
   it('sets umask 0022 and runs in the working directory with exactly the configured environment', async () => {
     await updateConfig(dir, { working_dir: '/tmp', environment: ['PATH=/usr/bin:/bin', 'HOME=/home/x', 'ONLY=this one'] });
     const env = (await run(dir, ['env'])).stdout.trim().split('\n').sort();

@@ -64,8 +64,10 @@ export function openat(
 }
 
 export function write(b: PlanBuilder, fd: ArgInput, bytes: string, options: StepOptions = {}): number {
-  const data = b.bytes(new TextEncoder().encode(bytes), JSON.stringify(bytes));
-  return b.step('write', [fd, data, bytes.length], { label: 'write', ...options });
+  const encoded = new TextEncoder().encode(bytes);
+  const data = b.bytes(encoded, JSON.stringify(bytes));
+  // The length in bytes: a string's length counts UTF-16 units.
+  return b.step('write', [fd, data, encoded.length], { label: 'write', ...options });
 }
 
 export function close(b: PlanBuilder, fd: ArgInput, options: StepOptions = {}): number {
@@ -111,6 +113,23 @@ export function setgroups(b: PlanBuilder, gids: readonly number[], options: Step
 
 export function setresgid(b: PlanBuilder, gid: number, options: StepOptions = {}): number {
   return b.step('setresgid', [gid, gid, gid], { label: `setresgid ${gid}`, ...options });
+}
+
+/** RLIM_INFINITY: no limit. */
+export const RLIM_INFINITY = 0xffff_ffff_ffff_ffffn;
+
+/**
+ * prlimit64(0, resource, {soft, hard}, NULL): the calling process's limit. Lowering needs
+ * no privilege; raising a hard limit needs CAP_SYS_RESOURCE in the initial user namespace.
+ */
+export function setRlimit(b: PlanBuilder, resource: number, soft: bigint, hard: bigint, label: string, options: StepOptions = {}): number {
+  const limits = new Uint8Array(16);
+  const view = new DataView(limits.buffer);
+  view.setBigUint64(0, soft, true);
+  view.setBigUint64(8, hard, true);
+  const show = (value: bigint) => (value === RLIM_INFINITY ? 'RLIM_INFINITY' : String(value));
+  const data = b.bytes(limits, `{rlim_cur=${show(soft)}, rlim_max=${show(hard)}}`);
+  return b.step('prlimit64', [0, resource, data, null], { label, ...options });
 }
 
 /** A new session with the caller as its leader and no controlling terminal yet. */

@@ -22,6 +22,7 @@ export function testModel(overrides: ModelOverrides = {}): ContainerModel {
     gidMappings: [],
     networks: [],
     routes: [],
+    sysctl: {},
     labels: {},
     ...rest,
   };
