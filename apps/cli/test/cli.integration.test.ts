@@ -185,7 +185,9 @@ describe.skipIf(!isRoot)(`nsinit exec on a real kernel (${needsRoot})`, () => {
     }
   });
 
-  it('kills the container when nsinit itself is killed', async () => {
+  it('kills the container when nsinit itself is killed; `delete` removes what it left', async () => {
+    const cgroup = `c${Math.random().toString(36).slice(2, 8)}`;
+    await updateConfig(dir, { cgroups: { name: cgroup, parent: `lc-test-${process.pid}` } });
     const cli = start(['exec', 'sh', '-c', 'echo ready; exec sleep 1000']);
     await waitForOutput(cli.child.stdout!, 'ready');
     const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
@@ -195,11 +197,24 @@ describe.skipIf(!isRoot)(`nsinit exec on a real kernel (${needsRoot})`, () => {
     // The parent-death signal (SIGKILL) ends PID 1 and with it the namespace; it was
     // reparented, so nothing of ours reaps it: poll with a deadline.
     await waitUntil(() => !isAlive(pid), 5000, `container pid ${pid} to die`);
-    // Nobody was left to remove the record: a stale one stays (runningContainer
-    // reads it as none, since the pid is gone). Remove it for the leak check.
-    expect(readdirSync(dir).sort()).toEqual(['container.json', 'pid', 'rootfs', 'start']);
-    rmSync(join(dir, 'pid'));
-    rmSync(join(dir, 'start'));
+    // Nobody was left to remove the record and the cgroups: they stay (runningContainer
+    // reads the record as none, since the pid is gone) until a start or a delete.
+    expect(readdirSync(dir).sort()).toEqual(['cgroups', 'container.json', 'pid', 'rootfs', 'start']);
+    const cgroupDirs = JSON.parse(readFileSync(join(dir, 'cgroups'), 'utf8')) as unknown;
+    expect(JSON.stringify(cgroupDirs)).toContain(cgroup);
+    expect(await runCli(dir, ['delete'])).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(readdirSync(dir).sort()).toEqual(PRISTINE);
+  });
+
+  it('refuses to delete a running container in one line; --force kills it, then removes its record', async () => {
+    const cli = start(['exec', 'sh', '-c', 'echo ready; exec sleep 1000']);
+    await waitForOutput(cli.child.stdout!, 'ready');
+    const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
+    expectRuntimeError(await runCli(dir, ['delete']), `nsinit: ${dir}: a container is running there (pid ${pid}); --force kills it`);
+    expect(isAlive(pid)).toBe(true);
+    expect(await runCli(dir, ['delete', '--force'])).toMatchObject({ code: 0, stderr: '' });
+    expect(await cli.result).toMatchObject({ code: 137 });
+    expect(readdirSync(dir).sort()).toEqual(PRISTINE);
   });
 
   it('starts again over a stale record', async () => {

@@ -15,6 +15,11 @@ export interface RecordedContainer {
 
 /** The start time of a process in clock ticks since boot, or undefined if it is gone. */
 export function processStartTime(pid: number): string | undefined {
+  return statFields(pid)?.[22 - 3];
+}
+
+/** Fields 3 and on of /proc/<pid>/stat; undefined when there is no such process. */
+function statFields(pid: number): string[] | undefined {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -22,8 +27,7 @@ export function processStartTime(pid: number): string | undefined {
     return undefined;
   }
   // The command name (field 2) is in parentheses and may hold spaces or ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return fields[22 - 3];
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
 export function writeState(dir: string, container: RecordedContainer): void {
@@ -41,7 +45,7 @@ export function removeState(dir: string): void {
   }
 }
 
-/** The container recorded in `dir` if that process still runs; a stale record reads as none. */
+/** The container recorded in `dir` if that process still runs; a stale record (or a zombie) reads as none. */
 export function runningContainer(dir: string): RecordedContainer | undefined {
   let pid: number;
   let start: string;
@@ -52,7 +56,11 @@ export function runningContainer(dir: string): RecordedContainer | undefined {
     return undefined;
   }
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  return processStartTime(pid) === start ? { pid, start } : undefined;
+  const fields = statFields(pid);
+  // A zombie (Z) has exited: its namespaces are gone, only a wait is missing — one
+  // orphaned by a killed nsinit waits for whoever reaps orphans here.
+  const alive = fields !== undefined && fields[0] !== 'Z' && fields[0] !== 'X';
+  return alive && fields[22 - 3] === start ? { pid, start } : undefined;
 }
 
 /**

@@ -7,6 +7,8 @@ export { create } from './container-handle.js';
 export type { RecordedContainer } from './container-state.js';
 export { processStartTime, runningContainer } from './container-state.js';
 export { containerNetworkStats, containerStats, pauseContainer, resumeContainer } from './control.js';
+export type { DeleteOptions } from './delete.js';
+export { deleteContainer } from './delete.js';
 export { ConfigurationError, ContainerRunningError, InitError } from './errors.js';
 export type { ContainerEvent, ContainerEventsOptions } from './events.js';
 export { containerEvents } from './events.js';

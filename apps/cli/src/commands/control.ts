@@ -1,4 +1,4 @@
-import { containerNetworkStats, containerStats, pauseContainer, resumeContainer } from '@lc/nsinit';
+import { containerNetworkStats, containerStats, deleteContainer, pauseContainer, resumeContainer } from '@lc/nsinit';
 import { UsageError } from '../args.js';
 
 export async function statsCommand(dir: string, args: readonly string[] = []): Promise<number> {
@@ -21,5 +21,12 @@ export async function pauseCommand(dir: string): Promise<number> {
 
 export async function unpauseCommand(dir: string): Promise<number> {
   await resumeContainer(dir);
+  return 0;
+}
+
+export async function deleteCommand(dir: string, args: readonly string[]): Promise<number> {
+  const force = args[0] === '--force' || args[0] === '-f';
+  if (args.length > (force ? 1 : 0)) throw new UsageError(`delete: unexpected argument ${args[force ? 1 : 0]}`);
+  await deleteContainer(dir, { force });
   return 0;
 }
