@@ -291,6 +291,8 @@ export const containerJsonSchema = z.strictObject({
   working_dir: optionalString,
   environment: z.optional(z.array(checkedString((value) => /^[^=]+=/.test(value), '"NAME=value"'))),
   tty: optionalBoolean,
+  /** PR_SET_NO_NEW_PRIVS for the container's processes (a later libcontainer field). */
+  no_new_privileges: optionalBoolean,
   /** Namespaces to create; a name mapped to false is the same as absent. */
   namespaces: z.optional(z.partialRecord(namespaceName, boolean)),
   /** Capabilities to KEEP; every other one is dropped. */

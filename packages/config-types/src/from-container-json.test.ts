@@ -42,7 +42,7 @@ describe('toModel', () => {
         env: ['PATH=/bin', 'EMPTY='],
         terminal: true,
         capabilities: ['MKNOD', 'NET_ADMIN'],
-        noNewPrivileges: false,
+        noNewPrivileges: true,
         rlimits: [{ resource: 7, name: 'NOFILE', soft: 512, hard: 1024 }],
       },
       mounts: [

@@ -79,7 +79,7 @@ export function toModel(config: ContainerJson, containerDir: string): ContainerM
       env: config.environment ?? [],
       terminal: config.tty ?? false,
       capabilities: toCapabilities(config.capabilities ?? []),
-      noNewPrivileges: false,
+      noNewPrivileges: config.no_new_privileges ?? false,
       rlimits: (config.rlimits ?? []).map(toRlimit),
     },
     mounts: (config.mounts ?? []).flatMap((mount) => toMount(mount, containerDir)),

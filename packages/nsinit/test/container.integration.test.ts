@@ -227,6 +227,12 @@ describe.skipIf(!isRoot)(`startContainer on a real kernel (${needsRoot})`, () =>
     for (const file of [script, outFile, errFile]) rmSync(file);
   });
 
+  it('sets no_new_privs when the config asks, and only then', async () => {
+    expect(statusFields((await run(dir, ['cat', '/proc/self/status'])).stdout).NoNewPrivs).toBe('0');
+    await updateConfig(dir, { no_new_privileges: true });
+    expect(statusFields((await run(dir, ['cat', '/proc/self/status'])).stdout).NoNewPrivs).toBe('1');
+  });
+
   it('sets the configured resource limits', async () => {
     const hardFiles = parentHardLimit('Max open files');
     await updateConfig(dir, {
