@@ -19,6 +19,7 @@ const V1_FILES: Record<string, Record<string, string>> = {
     'memory.memsw.limit_in_bytes': MAX,
     'memory.soft_limit_in_bytes': MAX,
     'memory.swappiness': '60',
+    'memory.oom_control': 'oom_kill_disable 0\nunder_oom 0\noom_kill 0\n',
     'memory.usage_in_bytes': '0',
     'memory.max_usage_in_bytes': '0',
     'memory.stat': 'cache 0\nrss 0\n',

@@ -3,7 +3,8 @@ import type { CgroupFiles } from './cgroup-files.js';
 import { readField, writeField } from './write-field.js';
 
 /**
- * memory, memory_swap, memory_reservation, memory_swappiness into a v1 memory cgroup.
+ * memory, memory_swap, memory_reservation, memory_swappiness, oom_kill_disable into a v1
+ * memory cgroup.
  *
  * Kernel rule: memory.memsw.limit_in_bytes (memory + swap) ≥ memory.limit_in_bytes at
  * every moment; a write that would break it fails with EINVAL. So when both change, the
@@ -36,4 +37,5 @@ export function applyV1Memory(files: CgroupFiles, dir: string, cgroup: Cgroup): 
   if (cgroup.memorySwappiness !== undefined) {
     writeField(files, 'memory_swappiness', dir, 'memory.swappiness', cgroup.memorySwappiness);
   }
+  if (cgroup.oomKillDisable) writeField(files, 'oom_kill_disable', dir, 'memory.oom_control', 1);
 }

@@ -13,6 +13,10 @@ describe('v2 translation', () => {
     expect(blkioToIoWeight(500)).toBe(4950);
   });
 
+  it('refuses oom_kill_disable, which v2 has no file for', () => {
+    expect(() => v2Writes({ ...base, oomKillDisable: true })).toThrow('cgroups.oom_kill_disable: cgroup v2 cannot turn the OOM killer off');
+  });
+
   it('writes every configured field, and only those', () => {
     expect(v2Writes(base)).toEqual([]);
     const writes = v2Writes({

@@ -43,6 +43,10 @@ export function v2Writes(cgroup: Cgroup): V2Write[] {
     } else add('memory_swap', 'memory.swap.max', memorySwap - memory);
   }
   if (cgroup.memoryReservation !== undefined) add('memory_reservation', 'memory.low', limit(cgroup.memoryReservation));
+  if (cgroup.oomKillDisable) {
+    // Quietly running without it would let the OOM killer take what was to be spared.
+    throw new CgroupError('CGROUP', 'cgroups.oom_kill_disable: cgroup v2 cannot turn the OOM killer off');
+  }
   if (cgroup.cpuShares !== undefined) add('cpu_shares', 'cpu.weight', sharesToWeight(cgroup.cpuShares));
   const { cpuQuota, cpuPeriod } = cgroup;
   if (cpuQuota !== undefined || cpuPeriod !== undefined) {

@@ -19,6 +19,7 @@ export function configuredFields(cgroup: Cgroup): Record<string, string[]> {
     ['memory_reservation', cgroup.memoryReservation, 'memory'],
     ['memory_swap', cgroup.memorySwap, 'memory'],
     ['memory_swappiness', cgroup.memorySwappiness, 'memory'],
+    ['oom_kill_disable', cgroup.oomKillDisable, 'memory'],
     ['cpu_shares', cgroup.cpuShares, 'cpu'],
     ['cpu_quota', cgroup.cpuQuota, 'cpu'],
     ['cpu_period', cgroup.cpuPeriod, 'cpu'],

@@ -163,6 +163,8 @@ export const jsonCgroupSchema = z.strictObject({
   blkio_weight: optionalInteger,
   /** 0–100, or -1 for the kernel default (what later Docker versions wrote when unset). */
   memory_swappiness: z.optional(integer.check(z.minimum(-1), z.maximum(100))),
+  /** true: the OOM killer leaves the container alone; it waits for memory instead (v1 only). */
+  oom_kill_disable: optionalBoolean,
   allowed_devices: z.optional(z.array(jsonDeviceSchema)),
 });
 export type JsonCgroup = z.infer<typeof jsonCgroupSchema>;

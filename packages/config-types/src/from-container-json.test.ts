@@ -81,6 +81,7 @@ describe('toModel', () => {
         memoryReservation: 33554432,
         memorySwap: -1,
         memorySwappiness: 10,
+        oomKillDisable: true,
         cpuShares: 512,
         cpuQuota: 50000,
         cpuPeriod: 100000,

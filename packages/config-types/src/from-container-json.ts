@@ -210,6 +210,8 @@ function toCgroup(cgroup: JsonCgroup, containerDir: string): Cgroup {
   if (cgroup.memory_swappiness !== undefined && cgroup.memory_swappiness >= 0) {
     out.memorySwappiness = cgroup.memory_swappiness;
   }
+  // false is Go's zero value: the kernel's default.
+  if (cgroup.oom_kill_disable) out.oomKillDisable = true;
   if (cgroup.cpu_shares !== undefined) out.cpuShares = cgroup.cpu_shares;
   if (cgroup.cpu_quota !== undefined) out.cpuQuota = cgroup.cpu_quota;
   if (cgroup.cpu_period !== undefined) out.cpuPeriod = cgroup.cpu_period;

@@ -92,6 +92,8 @@ export const cgroupSchema = z.object({
   memoryReservation: optionalInteger,
   memorySwap: optionalInteger,
   memorySwappiness: z.optional(z.int().check(z.minimum(0), z.maximum(100))),
+  /** v1 memory.oom_control; cgroup v2 has no such switch. */
+  oomKillDisable: z.optional(z.boolean()),
   cpuShares: optionalInteger,
   cpuQuota: optionalInteger,
   cpuPeriod: optionalInteger,

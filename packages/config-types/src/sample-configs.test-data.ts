@@ -67,6 +67,7 @@ export const EVERY_FIELD = {
     pids_limit: 100,
     blkio_weight: 500,
     memory_swappiness: 10,
+    oom_kill_disable: true,
     allowed_devices: [
       { type: 99, path: '/dev/null', major_number: 1, minor_number: 3, cgroup_permissions: 'rwm' },
     ],

@@ -91,6 +91,16 @@ describe.skipIf(!isRoot)(`container cgroups (${needsRoot})`, () => {
     expect(result).toMatchObject({ exitCode: 137, signal: 'SIGKILL' });
   });
 
+  it.skipIf(!existsSync('/sys/fs/cgroup/memory'))('keeps the OOM killer away with oom_kill_disable (v1)', async () => {
+    await configure({ oom_kill_disable: true, memory: 64 * 1024 * 1024 });
+    const container = await startContainer({ dir, args: ['sh', '-c', 'echo ready; read line'], stdio: ['pipe', 'pipe', 'ignore'] });
+    await waitForOutput(container.stdout!, 'ready');
+    const memory = (readFileSync(`/proc/${container.pid}/cgroup`, 'utf8').match(/^\d+:memory:(.*)$/m) ?? [])[1];
+    expect(readFileSync(`/sys/fs/cgroup/memory${memory}/memory.oom_control`, 'utf8')).toMatch(/^oom_kill_disable 1$/m);
+    container.stdin!.end('\n');
+    expect((await container.exited).exitCode).toBe(0);
+  });
+
   it('denies a device outside the allow-list while /dev/null works', async () => {
     const result = await runScript(
       dir,
