@@ -126,6 +126,8 @@ describe('containerJsonSchema', () => {
     [withNetwork({ type: 'veth', mac_address: '02:42:ac:11:00' }), 'networks[0].mac_address: expected a MAC address (xx:xx:xx:xx:xx:xx), got "02:42:ac:11:00"'],
     [withNetwork({ type: 'veth', context: { mtu: 1500 } }), 'networks[0].context.mtu: expected a string, got 1500'],
     [withNetwork({ type: 'veth', bridge: 'docker0' }), 'networks[0]: unknown field "bridge"'],
+    [withNetwork({ type: 'veth', hairpin_mode: true }), 'networks[0].hairpin_mode: needs a veth network on a bridge (context.bridge)'],
+    [withNetwork({ type: 'loopback', hairpin_mode: true }), 'networks[0].hairpin_mode: needs a veth network on a bridge (context.bridge)'],
     // routes
     [{ routes: [{ destination: 'default' }] }, 'routes[0].destination: expected an address with a prefix length (a.b.c.d/n or x::y/n), got "default"'],
     [{ routes: [{ gateway: '1.2.3' }] }, 'routes[0].gateway: expected an IP address, got "1.2.3"'],

@@ -127,9 +127,14 @@ export const jsonNetworkSchema = z
     gateway: optionalString,
     mtu: z.optional(integer.check(z.positive())),
     mac_address: z.optional(macAddress()),
+    /** veth on a bridge: the bridge sends a frame back out of the port it came in by. */
+    hairpin_mode: optionalBoolean,
   })
   .check(
     z.superRefine((network, ctx) => {
+      if (network.hairpin_mode && (network.type !== 'veth' || !network.context?.bridge)) {
+        ctx.addIssue({ code: 'custom', path: ['hairpin_mode'], message: 'needs a veth network on a bridge (context.bridge)' });
+      }
       if (network.type !== 'loopback' && typeof network.gateway === 'string' && isIP(network.gateway) === 0) {
         ctx.addIssue({
           code: 'custom',

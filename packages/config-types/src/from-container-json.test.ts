@@ -67,6 +67,7 @@ describe('toModel', () => {
           address: 'fd00::2/64',
           gateway: 'fd00::1',
           macAddress: '02:42:ac:11:00:02',
+          hairpinMode: true,
           mtu: 1500,
         },
         { type: 'netns', context: { nspath: '/var/run/netns/a' } },

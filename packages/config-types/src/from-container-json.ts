@@ -178,6 +178,7 @@ function toNetwork(network: JsonNetwork): Network {
     ...(network.address !== undefined && { address: network.address }),
     ...(network.gateway !== undefined && { gateway: network.gateway }),
     ...(network.mac_address !== undefined && { macAddress: network.mac_address }),
+    ...(network.hairpin_mode && { hairpinMode: true }),
     ...(network.mtu !== undefined && { mtu: network.mtu }),
   };
 }

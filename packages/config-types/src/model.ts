@@ -72,6 +72,7 @@ export const networkSchema = z.object({
   address: optionalString,
   gateway: optionalString,
   macAddress: optionalString,
+  hairpinMode: z.optional(z.boolean()),
   mtu: z.optional(z.int().check(z.positive())),
 });
 export type Network = z.infer<typeof networkSchema>;

@@ -47,6 +47,7 @@ export const EVERY_FIELD = {
       gateway: 'fd00::1',
       mtu: 1500,
       mac_address: '02:42:ac:11:00:02',
+      hairpin_mode: true,
     },
     { type: 'netns', context: { nspath: '/var/run/netns/a' } },
   ],

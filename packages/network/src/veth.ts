@@ -2,6 +2,7 @@
 // end joins a bridge and whose peer is created directly in the container's network
 // namespace, renamed eth0 there and given its address, MTU, MAC and default route.
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import type { Network, Route } from '@lc/config-types';
 import { LcError } from '@lc/config-types';
 import { SysError, type System } from '@lc/system';
@@ -53,6 +54,7 @@ export function createVeth(sys: System, network: Network, names: VethNames, cont
           throw error;
         }
       }
+      if (network.hairpinMode) setHairpin(names.host, bridge, field);
       host.setUp(names.host);
       configureInside(sys, network, names, container.netns, field);
     } catch (error) {
@@ -62,6 +64,16 @@ export function createVeth(sys: System, network: Network, names: VethNames, cont
   } finally {
     host.close();
   }
+}
+
+/**
+ * Hairpin mode on the host end's bridge port: traffic from the container to an address
+ * the bridge maps back to the container (a published port) can return the same way.
+ * Written through the port's sysfs file, which exists once the veth is a bridge port.
+ */
+function setHairpin(host: string, bridge: string | undefined, field: string): void {
+  if (!bridge) throw new LcError('CONFIG', `${field}.hairpin_mode: needs a bridge (context.bridge)`);
+  writeFileSync(`/sys/class/net/${host}/brport/hairpin_mode`, '1');
 }
 
 /** The container's side, through a socket opened in its network namespace. */

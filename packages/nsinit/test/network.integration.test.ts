@@ -82,6 +82,16 @@ describe.skipIf(!isRoot)(`veth networks (${needsRoot})`, () => {
     ]);
   });
 
+  it('puts the host end of the veth in hairpin mode when asked', async () => {
+    const dir = await containerDir(veth(12, { hairpin_mode: true }));
+    const container = await startContainer({ dir, args: ['sh', '-c', 'echo ready; read line'], stdio: ['pipe', 'pipe', 'ignore'] });
+    await waitForOutput(container.stdout!, 'ready');
+    const [host] = JSON.parse(readFileSync(join(dir, 'network'), 'utf8')) as string[];
+    expect(readFileSync(`/sys/class/net/${host}/brport/hairpin_mode`, 'utf8').trim()).toBe('1');
+    container.stdin!.end('\n');
+    expect((await container.exited).exitCode).toBe(0);
+  });
+
   it('lets two containers on one bridge reach each other, and a listener on the bridge address', async () => {
     const server = await containerDir(veth(21));
     const client = await containerDir(veth(22));
