@@ -26,7 +26,14 @@ const V1_FILES: Record<string, Record<string, string>> = {
   },
   devices: { 'devices.allow': '', 'devices.deny': '', 'devices.list': 'a *:* rwm' },
   freezer: { 'freezer.state': 'THAWED' },
-  blkio: { 'blkio.bfq.weight': '100', 'blkio.bfq.io_service_bytes_recursive': 'Total 0\n' },
+  blkio: {
+    'blkio.bfq.weight': '100',
+    'blkio.bfq.io_service_bytes_recursive': 'Total 0\n',
+    'blkio.throttle.read_bps_device': '',
+    'blkio.throttle.write_bps_device': '',
+    'blkio.throttle.read_iops_device': '',
+    'blkio.throttle.write_iops_device': '',
+  },
   pids: { 'pids.max': 'max', 'pids.current': '0' },
   perf_event: {},
 };
@@ -50,6 +57,7 @@ const V2_FILES: Record<string, string> = {
   'pids.current': '0',
   'io.weight': 'default 100',
   'io.stat': '',
+  'io.max': '',
 };
 
 export class FakeCgroupFs implements CgroupFiles {

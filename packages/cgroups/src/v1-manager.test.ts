@@ -41,6 +41,10 @@ describe('V1Manager', () => {
       cpusetMems: '0',
       pidsLimit: 32,
       blkioWeight: 300,
+      blkioThrottle: [
+        { kind: 'read_bps_device', major: 8, minor: 0, rate: 1048576 },
+        { kind: 'write_iops_device', major: 8, minor: 0, rate: 100 },
+      ],
       freezer: 'THAWED',
     });
     m.create();
@@ -63,6 +67,8 @@ describe('V1Manager', () => {
       'cpu/lc/c1/cpu.cfs_quota_us=25000',
       'pids/lc/c1/pids.max=32',
       'blkio/lc/c1/blkio.bfq.weight=300',
+      'blkio/lc/c1/blkio.throttle.read_bps_device=8:0 1048576',
+      'blkio/lc/c1/blkio.throttle.write_iops_device=8:0 100',
       'freezer/lc/c1/freezer.state=THAWED',
     ]);
     expect(fs.file('cpuset/lc/c1/cpuset.cpus')).toBe('1');

@@ -65,6 +65,12 @@ export class V1Manager extends BaseManager {
       writeField(files, 'pids_limit', paths.pids, 'pids.max', pidsMax(cgroup.pidsLimit));
     }
     if (paths.blkio !== undefined && cgroup.blkioWeight !== undefined) this.applyBlkioWeight(paths.blkio, cgroup.blkioWeight);
+    if (paths.blkio !== undefined) {
+      // One write per device and kind: the file takes "major:minor rate" lines one by one.
+      for (const { kind, major, minor, rate } of cgroup.blkioThrottle ?? []) {
+        writeField(files, `blkio_throttle_${kind}`, paths.blkio, `blkio.throttle.${kind}`, `${major}:${minor} ${rate}`);
+      }
+    }
     if (paths.devices !== undefined) {
       for (const { file, value } of v1DeviceWrites(this.rules())) {
         writeField(files, 'allowed_devices', paths.devices, file, value);

@@ -13,6 +13,22 @@ describe('v2 translation', () => {
     expect(blkioToIoWeight(500)).toBe(4950);
   });
 
+  it('gathers the throttle limits of a device into one io.max line', () => {
+    const writes = v2Writes({
+      ...base,
+      blkioThrottle: [
+        { kind: 'read_bps_device', major: 8, minor: 0, rate: 1048576 },
+        { kind: 'write_iops_device', major: 8, minor: 16, rate: 50 },
+        { kind: 'write_bps_device', major: 8, minor: 0, rate: 2097152 },
+      ],
+    });
+    expect(writes).toEqual([
+      { field: 'blkio_throttle_read_bps_device', file: 'io.max', value: '8:0 rbps=1048576 wbps=2097152' },
+      { field: 'blkio_throttle_write_iops_device', file: 'io.max', value: '8:16 wiops=50' },
+    ]);
+    expect(v2Controllers(writes)).toEqual(new Map([['io', 'blkio_throttle_read_bps_device']]));
+  });
+
   it('refuses oom_kill_disable, which v2 has no file for', () => {
     expect(() => v2Writes({ ...base, oomKillDisable: true })).toThrow('cgroups.oom_kill_disable: cgroup v2 cannot turn the OOM killer off');
   });

@@ -1,6 +1,6 @@
 // The v1-shaped config in v2 files. The formulas are runc's, so a container gets the same
 // limits under either runtime.
-import type { Cgroup } from '@lc/config-types';
+import type { Cgroup, ThrottleKind, ThrottleRule } from '@lc/config-types';
 import { CgroupError } from './cgroup-error.js';
 import { pidsMax } from './validate.js';
 
@@ -55,8 +55,29 @@ export function v2Writes(cgroup: Cgroup): V2Write[] {
   }
   if (cgroup.pidsLimit !== undefined) add('pids_limit', 'pids.max', pidsMax(cgroup.pidsLimit));
   if (cgroup.blkioWeight !== undefined) add('blkio_weight', 'io.weight', blkioToIoWeight(cgroup.blkioWeight));
+  for (const [device, { field, limits }] of ioMax(cgroup.blkioThrottle ?? [])) add(field, 'io.max', `${device} ${limits.join(' ')}`);
   if (cgroup.freezer !== undefined) add('freezer', 'cgroup.freeze', cgroup.freezer === 'FROZEN' ? '1' : '0');
   return out;
+}
+
+/** v1's throttle kinds as io.max keys. */
+const IO_MAX_KEYS: Record<ThrottleKind, string> = {
+  read_bps_device: 'rbps',
+  write_bps_device: 'wbps',
+  read_iops_device: 'riops',
+  write_iops_device: 'wiops',
+};
+
+/** The throttle rules as one io.max line per device ("8:0 rbps=1048576 wiops=100"). */
+function ioMax(rules: readonly ThrottleRule[]): Map<string, { field: string; limits: string[] }> {
+  const devices = new Map<string, { field: string; limits: string[] }>();
+  for (const { kind, major, minor, rate } of rules) {
+    const device = `${major}:${minor}`;
+    const entry = devices.get(device) ?? { field: `blkio_throttle_${kind}`, limits: [] };
+    entry.limits.push(`${IO_MAX_KEYS[kind]}=${rate}`);
+    devices.set(device, entry);
+  }
+  return devices;
 }
 
 /** The controllers (cgroup.subtree_control names) the writes need; cgroup.* files need none. */

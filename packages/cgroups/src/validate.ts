@@ -27,6 +27,7 @@ export function configuredFields(cgroup: Cgroup): Record<string, string[]> {
     ['cpuset_mems', cgroup.cpusetMems, 'cpuset'],
     ['pids_limit', cgroup.pidsLimit, 'pids'],
     ['blkio_weight', cgroup.blkioWeight, 'blkio'],
+    ...(cgroup.blkioThrottle ?? []).map((rule): [string, unknown, string] => [`blkio_throttle_${rule.kind}`, rule, 'blkio']),
     ['freezer', cgroup.freezer, 'freezer'],
   ];
   const out: Record<string, string[]> = {};

@@ -84,6 +84,8 @@ describe('containerJsonSchema', () => {
     [{ cgroups: { memory_swappiness: -2 } }, 'cgroups.memory_swappiness: expected at least -1, got -2'],
     [{ cgroups: { device_access: 'all' } }, 'cgroups.device_access: expected a boolean, got "all"'],
     [{ cgroups: { nmae: 'x' } }, 'cgroups: unknown field "nmae"'],
+    [{ cgroups: { blkio_throttle_read_bps_device: [{ major: 8, minor: 0 }] } }, 'cgroups.blkio_throttle_read_bps_device[0].rate: missing (expected a number)'],
+    [{ cgroups: { blkio_throttle_write_bps_device: [{ major: 8, minor: 0, rate: -1 }] } }, 'cgroups.blkio_throttle_write_bps_device[0].rate: expected at least 0, got -1'],
     [
       { cgroups: { allowed_devices: [{ type: 97, path: '/dev/null' }] } },
       'cgroups.allowed_devices[0].type: unknown device type (expected c, b, p or their rune numbers 99, 98, 112), got 97',

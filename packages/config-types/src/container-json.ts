@@ -146,6 +146,10 @@ export const jsonNetworkSchema = z
   );
 export type JsonNetwork = z.infer<typeof jsonNetworkSchema>;
 
+/** An I/O limit on one block device (its major:minor), bytes or operations per second. */
+const jsonThrottleDeviceSchema = z.strictObject({ major: unsigned, minor: unsigned, rate: unsigned });
+const throttleList = z.optional(z.array(jsonThrottleDeviceSchema));
+
 export const jsonCgroupSchema = z.strictObject({
   name: optionalString,
   parent: optionalString,
@@ -166,6 +170,10 @@ export const jsonCgroupSchema = z.strictObject({
   slice: optionalString,
   pids_limit: optionalInteger,
   blkio_weight: optionalInteger,
+  blkio_throttle_read_bps_device: throttleList,
+  blkio_throttle_write_bps_device: throttleList,
+  blkio_throttle_read_iops_device: throttleList,
+  blkio_throttle_write_iops_device: throttleList,
   /** 0–100, or -1 for the kernel default (what later Docker versions wrote when unset). */
   memory_swappiness: z.optional(integer.check(z.minimum(-1), z.maximum(100))),
   /** true: the OOM killer leaves the container alone; it waits for memory instead (v1 only). */

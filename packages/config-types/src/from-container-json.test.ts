@@ -83,6 +83,10 @@ describe('toModel', () => {
         memorySwap: -1,
         memorySwappiness: 10,
         oomKillDisable: true,
+        blkioThrottle: [
+          { kind: 'read_bps_device', major: 8, minor: 0, rate: 1048576 },
+          { kind: 'write_iops_device', major: 8, minor: 16, rate: 100 },
+        ],
         cpuShares: 512,
         cpuQuota: 50000,
         cpuPeriod: 100000,

@@ -27,7 +27,9 @@ import type {
   Network,
   Rlimit,
   Route,
+  ThrottleRule,
 } from './model.js';
+import { THROTTLE_KINDS } from './model.js';
 import { RLIMIT_NAMES, rlimitNumber } from './rlimit-names.js';
 
 /** Validates a parsed container.json; throws a ConfigError naming the first problem. */
@@ -222,6 +224,10 @@ function toCgroup(cgroup: JsonCgroup, containerDir: string): Cgroup {
   if (cgroup.freezer) out.freezer = cgroup.freezer;
   if (cgroup.pids_limit !== undefined) out.pidsLimit = cgroup.pids_limit;
   if (cgroup.blkio_weight !== undefined) out.blkioWeight = cgroup.blkio_weight;
+  const throttle = THROTTLE_KINDS.flatMap((kind) =>
+    (cgroup[`blkio_throttle_${kind}`] ?? []).map((device): ThrottleRule => ({ kind, ...device })),
+  );
+  if (throttle.length > 0) out.blkioThrottle = throttle;
   if (cgroup.slice !== undefined) out.slice = cgroup.slice;
   if (cgroup.allowed_devices !== undefined) out.allowedDevices = cgroup.allowed_devices.map(toDevice);
   return out;

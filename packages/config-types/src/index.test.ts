@@ -43,6 +43,8 @@ describe('the public face', () => {
         'rlimitNumber',
         'rlimitSchema',
         'routeSchema',
+        'THROTTLE_KINDS',
+        'throttleRuleSchema',
         'toModel',
       ].sort(),
     );

@@ -55,6 +55,8 @@ export type {
   Process,
   Rlimit,
   Route,
+  ThrottleKind,
+  ThrottleRule,
 } from './model.js';
 export {
   capabilitySchema,
@@ -71,6 +73,8 @@ export {
   processSchema,
   rlimitSchema,
   routeSchema,
+  THROTTLE_KINDS,
+  throttleRuleSchema,
 } from './model.js';
 export type { RlimitName } from './rlimit-names.js';
 export { RLIMIT_NAMES, rlimitNumber } from './rlimit-names.js';

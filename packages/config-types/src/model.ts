@@ -85,6 +85,19 @@ export const routeSchema = z.object({
 });
 export type Route = z.infer<typeof routeSchema>;
 
+/** The four throttle lists of container.json, by the file they go to: blkio.throttle.<kind>. */
+export const THROTTLE_KINDS = ['read_bps_device', 'write_bps_device', 'read_iops_device', 'write_iops_device'] as const;
+export type ThrottleKind = (typeof THROTTLE_KINDS)[number];
+
+export const throttleRuleSchema = z.object({
+  kind: z.enum(THROTTLE_KINDS),
+  major: unsigned,
+  minor: unsigned,
+  /** Bytes or operations per second. */
+  rate: unsigned,
+});
+export type ThrottleRule = z.infer<typeof throttleRuleSchema>;
+
 export const cgroupSchema = z.object({
   name: string,
   parent: string,
@@ -103,6 +116,8 @@ export const cgroupSchema = z.object({
   freezer: z.optional(z.enum(['FROZEN', 'THAWED'])),
   pidsLimit: optionalInteger,
   blkioWeight: optionalInteger,
+  /** I/O limits per block device, in config order. */
+  blkioThrottle: z.optional(z.array(throttleRuleSchema)),
   slice: optionalString,
   allowedDevices: z.optional(z.array(deviceSchema)),
 });

@@ -69,6 +69,8 @@ export const EVERY_FIELD = {
     blkio_weight: 500,
     memory_swappiness: 10,
     oom_kill_disable: true,
+    blkio_throttle_read_bps_device: [{ major: 8, minor: 0, rate: 1048576 }],
+    blkio_throttle_write_iops_device: [{ major: 8, minor: 16, rate: 100 }],
     allowed_devices: [
       { type: 99, path: '/dev/null', major_number: 1, minor_number: 3, cgroup_permissions: 'rwm' },
     ],

@@ -101,6 +101,22 @@ describe.skipIf(!isRoot)(`container cgroups (${needsRoot})`, () => {
     expect((await container.exited).exitCode).toBe(0);
   });
 
+  const blockDevice = readdirSync('/sys/block').map((name) => readFileSync(`/sys/block/${name}/dev`, 'utf8').trim())[0];
+  it.skipIf(!existsSync('/sys/fs/cgroup/blkio/blkio.throttle.read_bps_device') || blockDevice === undefined)(
+    'throttles I/O on a block device (v1 blkio.throttle)',
+    async () => {
+      const [major, minor] = blockDevice!.split(':').map(Number);
+      await configure({ blkio_throttle_read_bps_device: [{ major, minor, rate: 1048576 }], blkio_throttle_write_iops_device: [{ major, minor, rate: 100 }] });
+      const container = await startContainer({ dir, args: ['sh', '-c', 'echo ready; read line'], stdio: ['pipe', 'pipe', 'ignore'] });
+      await waitForOutput(container.stdout!, 'ready');
+      const blkio = (readFileSync(`/proc/${container.pid}/cgroup`, 'utf8').match(/^\d+:blkio:(.*)$/m) ?? [])[1];
+      const read = (file: string) => readFileSync(`/sys/fs/cgroup/blkio${blkio}/blkio.throttle.${file}`, 'utf8').trim();
+      expect([read('read_bps_device'), read('write_iops_device')]).toEqual([`${blockDevice} 1048576`, `${blockDevice} 100`]);
+      container.stdin!.end('\n');
+      expect((await container.exited).exitCode).toBe(0);
+    },
+  );
+
   it('denies a device outside the allow-list while /dev/null works', async () => {
     const result = await runScript(
       dir,
