@@ -142,6 +142,9 @@ describe('containerJsonSchema', () => {
     [{ rlimits: [{ type: 'NOFILE', hard: -1, soft: 1 }] }, 'rlimits[0].hard: expected at least 0, got -1'],
     [{ rlimits: [{ type: 'NOFILE', soft: 1 }] }, 'rlimits[0].hard: missing (expected a number or "unlimited")'],
     [{ rlimits: [{ type: 'NOFILE', hard: 1, soft: 1 }, { type: 7, hard: 2, soft: 2 }] }, 'rlimits[1].type: RLIMIT_NOFILE is limited twice'],
+    // additional groups
+    [{ additional_groups: [''] }, 'additional_groups[0]: expected a group name or gid, got ""'],
+    [{ additional_groups: [-1] }, 'additional_groups[0]: expected at least 0, got -1'],
     // sysctl
     [{ sysctl: { 'net/ipv4/ip_forward': '1' } }, 'sysctl["net/ipv4/ip_forward"]: expected a sysctl name like "net.ipv4.ip_forward", got "net/ipv4/ip_forward"'],
     [{ sysctl: { 'net..x': '1' } }, 'sysctl["net..x"]: expected a sysctl name like "net.ipv4.ip_forward", got "net..x"'],

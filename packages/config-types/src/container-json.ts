@@ -303,6 +303,8 @@ export const containerJsonSchema = z.strictObject({
   readonly_fs: optionalBoolean,
   no_pivot_root: optionalBoolean,
   user: optionalString,
+  /** Supplementary groups (names in the container's /etc/group, or gids) beside the user's own. */
+  additional_groups: z.optional(z.array(z.union([checkedString((value) => value !== '', 'a group name or gid'), unsigned]))),
   working_dir: optionalString,
   environment: z.optional(z.array(checkedString((value) => /^[^=]+=/.test(value), '"NAME=value"'))),
   tty: optionalBoolean,

@@ -13,7 +13,7 @@ describe('toModel', () => {
       readonlyRootfs: false,
       noPivotRoot: false,
       namespaces: [],
-      process: { user: '', cwd: '/', env: [], terminal: false, capabilities: [], noNewPrivileges: false, rlimits: [] },
+      process: { user: '', cwd: '/', env: [], terminal: false, capabilities: [], noNewPrivileges: false, additionalGroups: [], rlimits: [] },
       mounts: [],
       devices: [],
       readonlyPaths: [],
@@ -43,6 +43,7 @@ describe('toModel', () => {
         terminal: true,
         capabilities: ['MKNOD', 'NET_ADMIN'],
         noNewPrivileges: true,
+        additionalGroups: ['audio', '44'],
         rlimits: [{ resource: 7, name: 'NOFILE', soft: 512, hard: 1024 }],
       },
       mounts: [

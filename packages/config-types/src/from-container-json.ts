@@ -82,6 +82,7 @@ export function toModel(config: ContainerJson, containerDir: string): ContainerM
       terminal: config.tty ?? false,
       capabilities: toCapabilities(config.capabilities ?? []),
       noNewPrivileges: config.no_new_privileges ?? false,
+      additionalGroups: (config.additional_groups ?? []).map(String),
       rlimits: (config.rlimits ?? []).map(toRlimit),
     },
     mounts: (config.mounts ?? []).flatMap((mount) => toMount(mount, containerDir)),

@@ -144,6 +144,8 @@ export const processSchema = z.object({
   /** Capabilities kept in every set (effective, permitted, inheritable, bounding). */
   capabilities: z.array(capabilitySchema),
   noNewPrivileges: boolean,
+  /** Supplementary groups beside the user's, names or gids as strings. */
+  additionalGroups: stringList,
   /** Set on each process of the container, as the config lists them. */
   rlimits: z.array(rlimitSchema),
 });

@@ -92,6 +92,7 @@ export const EVERY_FIELD = {
   rlimits: [{ type: 'RLIMIT_NOFILE', hard: 1024, soft: 512 }],
   sysctl: { 'net.ipv4.ip_forward': '1' },
   no_new_privileges: true,
+  additional_groups: ['audio', 44],
   device_nodes: [
     { type: 99, path: '/dev/fuse', major_number: 10, minor_number: 229, cgroup_permissions: 'rw', file_mode: 0o660, uid: 0, gid: 5 },
     { type: 'b', path: '/dev/loop0', major_number: 7, minor_number: 0 },

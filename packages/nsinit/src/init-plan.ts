@@ -31,7 +31,7 @@ export function buildInitPlan(
 ): Plan {
   const executor = options.executor ?? defaultExecutor();
   validate(model, args, executor);
-  const user = resolveUser(sys, model.rootfs, model.process.user);
+  const user = resolveUser(sys, model.rootfs, model.process.user, model.process.additionalGroups);
   const b = new PlanBuilder(sys.arch);
   b.input(ERROR_SLOT);
   startSteps(b, model, { executor, redirected: redirectedStdio(model, options.redirected) });

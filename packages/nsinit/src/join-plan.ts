@@ -32,7 +32,7 @@ export interface JoinPlanOptions {
 
 export function buildJoinPlan(model: ContainerModel, args: readonly string[], sys: System, options: JoinPlanOptions = {}): Plan {
   if (args.length === 0 || args[0] === '') throw new ConfigurationError('command', 'no command given');
-  const user = resolveUser(sys, model.rootfs, model.process.user);
+  const user = resolveUser(sys, model.rootfs, model.process.user, model.process.additionalGroups);
   const b = new PlanBuilder(sys.arch);
   b.input(ERROR_SLOT);
   const sync = b.input(SYNC_SLOT);

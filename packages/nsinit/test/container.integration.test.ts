@@ -453,6 +453,11 @@ describe.skipIf(!isRoot)(`startContainer on a real kernel (${needsRoot})`, () =>
     }
   });
 
+  it('adds the configured additional groups, by name and by gid', async () => {
+    await updateConfig(dir, { user: 'nobody', additional_groups: ['tty', 1234] });
+    expect((await run(dir, ['id', '-G'])).stdout.trim()).toBe('65534 5 1234');
+  });
+
   it('gives a named user its supplementary groups, and a non-root user no effective capabilities', async () => {
     const group = join(dir, 'rootfs', 'etc', 'group');
     writeFileSync(group, `${readFileSync(group, 'utf8')}staff:x:50:nobody\n`);

@@ -60,6 +60,14 @@ describe('resolveUser', () => {
     expect(resolveUser(sys, '/r', ':staff')).toMatchObject({ uid: 0, gid: 50, name: 'root' });
   });
 
+  it('adds additional groups, by name or gid, to any spec, without duplicates', () => {
+    const sys = fakeRoot();
+    expect(resolveUser(sys, '/r', 'alice', ['staff', '29', '4000']).additionalGids).toEqual([10, 29, 50, 4000]);
+    expect(resolveUser(sys, '/r', 'alice:staff', ['audio']).additionalGids).toEqual([29]);
+    expect(() => resolveUser(sys, '/r', 'alice', ['audio', 'video'])).toThrow('additional_groups[1]: no such group "video" in /r/etc/group');
+    expect(() => resolveUser(sys, '/r', '', ['99999999999'])).toThrow('additional_groups[0] "99999999999": gid out of range');
+  });
+
   it('rejects an unknown name or group, naming the file', () => {
     expect(() => resolveUser(fakeRoot(), '/r', 'bob')).toThrow('user "bob": no such user in /r/etc/passwd');
     expect(() => resolveUser(fakeRoot(), '/r', 'alice:nogroup')).toThrow('group "nogroup": no such group in /r/etc/group');

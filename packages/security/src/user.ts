@@ -15,7 +15,30 @@ export interface ResolvedUser {
   readonly name?: string;
 }
 
-export function resolveUser(sys: System, rootfs: string, spec: string): ResolvedUser {
+/**
+ * `additionalGroups` (container.json `additional_groups`: names or gids) join the
+ * supplementary groups whatever the spec says, as runc's do.
+ */
+export function resolveUser(sys: System, rootfs: string, spec: string, additionalGroups: readonly string[] = []): ResolvedUser {
+  const user = resolveSpec(sys, rootfs, spec);
+  if (additionalGroups.length === 0) return user;
+  const root = rootfs.replace(/\/+$/, '');
+  let groups: GroupEntry[] | undefined;
+  const additionalGids = [...user.additionalGids];
+  additionalGroups.forEach((name, index) => {
+    const field = `additional_groups[${index}]`;
+    let gid = numeric(name, field, 'gid');
+    if (gid === undefined) {
+      groups ??= parseGroup(readEtcFile(sys, root, '/etc/group', field) ?? '');
+      gid = groups.find((group) => group.name === name)?.gid;
+      if (gid === undefined) throw new SecurityError(`${field}: no such group "${name}" in ${root}/etc/group`);
+    }
+    if (!additionalGids.includes(gid)) additionalGids.push(gid);
+  });
+  return { ...user, additionalGids };
+}
+
+function resolveSpec(sys: System, rootfs: string, spec: string): ResolvedUser {
   const parts = spec.split(':');
   if (parts.length > 2) throw new SecurityError(`user "${spec}": expected name, uid, name:group or uid:gid`);
   // "" is root, as is ":group" (the user half empty).

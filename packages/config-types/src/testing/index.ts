@@ -13,7 +13,7 @@ export function testModel(overrides: ModelOverrides = {}): ContainerModel {
     readonlyRootfs: false,
     noPivotRoot: false,
     namespaces: [{ kind: 'mount' }],
-    process: { user: '', cwd: '/', env: [], terminal: false, capabilities: [], noNewPrivileges: false, rlimits: [], ...process },
+    process: { user: '', cwd: '/', env: [], terminal: false, capabilities: [], noNewPrivileges: false, additionalGroups: [], rlimits: [], ...process },
     mounts: [],
     devices: [],
     readonlyPaths: [],
