@@ -56,6 +56,7 @@ commands:
   stats --watch          a live table (CPU %, MEM USAGE / LIMIT, MEM %, PIDS) until it exits
   events                 its events (OOM kills) as JSON lines, until it exits
   pause | unpause        freeze or thaw every process of the running container
+  ps [--json]            the running container's processes (host pid, pid inside, command)
   delete [--force]       remove what a dead container left (cgroups, veths, record);
                          --force kills a running one first
   help                   show this

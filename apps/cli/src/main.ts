@@ -24,6 +24,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return (await import('./commands/control.js')).pauseCommand(dir);
     case 'unpause':
       return (await import('./commands/control.js')).unpauseCommand(dir);
+    case 'ps':
+      return (await import('./commands/ps.js')).psCommand(dir, rest);
     case 'delete':
       return (await import('./commands/control.js')).deleteCommand(dir, rest);
     case 'help':

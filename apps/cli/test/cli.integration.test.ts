@@ -206,6 +206,27 @@ describe.skipIf(!isRoot)(`nsinit exec on a real kernel (${needsRoot})`, () => {
     expect(readdirSync(dir).sort()).toEqual(PRISTINE);
   });
 
+  it('lists the container\'s processes with their pids inside (ps), and says so in one line when none runs', async () => {
+    expectRuntimeError(await runCli(dir, ['ps']), `nsinit: ${dir}: no container is running there`);
+    const cli = start(['exec', 'sh', '-c', 'sleep 1000 & echo ready; read line']);
+    await waitForOutput(cli.child.stdout!, 'ready');
+    const listed = JSON.parse((await runCli(dir, ['ps', '--json'])).stdout) as { pid: number; containerPid: number; command: string[] }[];
+    // The node executor's init used pids for its threads before its exec: sleep's is not 2 there.
+    expect(listed.map((p) => [p.containerPid === 1, p.command[0]])).toEqual([
+      [true, 'sh'],
+      [false, 'sleep'],
+    ]);
+    expect(listed[0]!.pid).toBe(Number(readFileSync(join(dir, 'pid'), 'utf8')));
+    const table = (await runCli(dir, ['ps'])).stdout.trim().split('\n');
+    expect(table[0]).toMatch(/^\s*PID\s+CPID\s+COMMAND$/);
+    expect(table.slice(1).map((line) => line.trim().split(/\s+/).slice(1, 3))).toEqual([
+      ['1', 'sh'],
+      [String(listed[1]!.containerPid), 'sleep'],
+    ]);
+    cli.child.stdin!.end('\n');
+    expect(await cli.result).toMatchObject({ code: 0 });
+  });
+
   it('refuses to delete a running container in one line; --force kills it, then removes its record', async () => {
     const cli = start(['exec', 'sh', '-c', 'echo ready; exec sleep 1000']);
     await waitForOutput(cli.child.stdout!, 'ready');

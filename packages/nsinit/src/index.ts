@@ -23,6 +23,8 @@ export { execInContainer } from './join.js';
 export { buildJoinPlan } from './join-plan.js';
 export type { StdioEntry } from './launched.js';
 export type { ProcessHandle, ProcessOptions } from './process-handle.js';
+export type { ContainerProcessInfo } from './processes.js';
+export { containerProcesses } from './processes.js';
 export type { RunOptions, RunResult } from './run.js';
 export { run } from './run.js';
 export type { SpawnOptions, Subprocess } from './spawn.js';
