@@ -4,7 +4,7 @@
 // credential and capability state is per thread, and execve keeps only the calling
 // thread's (DESIGN.md, process model). On success the last step (execve) never
 // returns; on failure the caller reports {step, errno} on the error pipe.
-import { type Plan, ZERO_RESULT_ERRNO } from './plan.js';
+import { type Plan, SOCK_FILTER_SIZE, SOCK_FPROG_SIZE, ZERO_RESULT_ERRNO } from './plan.js';
 import { SysError } from './sys-error.js';
 import type { System } from './system.js';
 
@@ -88,6 +88,12 @@ function prepareMemory(plan: Plan, sys: System): { addresses: bigint[]; buffers:
     if (item.kind === 'string') return place(Buffer.from(`${item.value}\0`));
     if (item.kind === 'bytes') return place(Buffer.from(item.value));
     if (item.kind === 'scratch') return place(Buffer.alloc(item.size));
+    if (item.kind === 'fprog') {
+      const fprog = Buffer.alloc(SOCK_FPROG_SIZE);
+      fprog.writeUInt16LE(item.value.length / SOCK_FILTER_SIZE, 0);
+      fprog.writeBigUInt64LE(place(Buffer.from(item.value)), 8);
+      return place(fprog);
+    }
     const array = Buffer.alloc(POINTER_SIZE * (item.value.length + 1));
     for (const [i, value] of item.value.entries()) {
       array.writeBigUInt64LE(place(Buffer.from(`${value}\0`)), POINTER_SIZE * i);

@@ -29,5 +29,5 @@ export { deserializePlan, serializePlan } from './serialize-plan.js';
 export type { SysErrorOptions } from './sys-error.js';
 export { SysError } from './sys-error.js';
 export type { Arch, SyscallName } from './syscall-numbers.js';
-export { hostArch, syscallNumber } from './syscall-numbers.js';
+export { hostArch, syscallNumber, syscallTable } from './syscall-numbers.js';
 export type { FileInfo, FileType, NamespaceFile, ProcessExit, Pty, System, WindowSize } from './system.js';

@@ -35,6 +35,11 @@ export type Arg =
   | { readonly kind: 'data'; readonly index: number }
   | { readonly kind: 'slot'; readonly index: number };
 
+/** struct sock_filter: u16 code, u8 jt, u8 jf, u32 k. */
+export const SOCK_FILTER_SIZE = 8;
+/** struct sock_fprog on LP64: u16 len, padding, the instructions' address. */
+export const SOCK_FPROG_SIZE = 16;
+
 export type DataItem =
   /** A NUL-terminated string. */
   | { readonly kind: 'string'; readonly value: string }
@@ -42,6 +47,11 @@ export type DataItem =
   | { readonly kind: 'bytes'; readonly value: Uint8Array; readonly describe: string }
   /** A NULL-terminated array of pointers to string items (argv, envp). */
   | { readonly kind: 'strings'; readonly value: readonly string[] }
+  /**
+   * A classic BPF program as `struct sock_fprog` ({ u16 len; u64 filter }) pointing at
+   * its instructions, which are laid out beside it (seccomp filters).
+   */
+  | { readonly kind: 'fprog'; readonly value: Uint8Array; readonly describe: string }
   /** Writable scratch memory of `size` bytes (the byte read from the sync pipe). */
   | { readonly kind: 'scratch'; readonly size: number };
 
@@ -160,6 +170,14 @@ export class PlanBuilder {
 
   strings(value: readonly string[]): DataRef {
     return this.#item({ kind: 'strings', value: [...value] });
+  }
+
+  /** `instructions`: struct sock_filter records, 8 bytes each. */
+  fprog(instructions: Uint8Array, describe: string): DataRef {
+    if (instructions.length === 0 || instructions.length % SOCK_FILTER_SIZE !== 0) {
+      throw new Error(`a BPF program is whole ${SOCK_FILTER_SIZE}-byte instructions, got ${instructions.length} bytes`);
+    }
+    return this.#item({ kind: 'fprog', value: instructions, describe });
   }
 
   scratch(size: number): DataRef {

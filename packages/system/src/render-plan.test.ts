@@ -55,3 +55,12 @@ describe('makedev', () => {
     expect(makedev(136, 0x1234)).toBe(0x1234 & 0xff | (136 << 8) | ((0x1234 & ~0xff) << 12));
   });
 });
+
+describe('fprog data items', () => {
+  it('are whole 8-byte instructions, shown by their description', () => {
+    const b = new PlanBuilder('x64');
+    expect(() => b.fprog(new Uint8Array(12), 'x')).toThrow('a BPF program is whole 8-byte instructions, got 12 bytes');
+    b.step('seccomp', [1, 0, b.fprog(new Uint8Array(16), '<seccomp filter: 2 instructions>')]);
+    expect(renderPlan(b.build())).toBe('0  seccomp(1, 0, <seccomp filter: 2 instructions>)');
+  });
+});

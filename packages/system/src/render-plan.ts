@@ -93,6 +93,8 @@ function renderData(item: DataItem | undefined): string {
       return item.describe;
     case 'strings':
       return `[${item.value.map((value) => JSON.stringify(value)).join(', ')}]`;
+    case 'fprog':
+      return item.describe;
     case 'scratch':
       return `<${item.size} bytes>`;
   }

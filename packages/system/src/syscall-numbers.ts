@@ -4,6 +4,8 @@
 // an architecture. Only the *at family is used for paths (aarch64 has no mkdir,
 // mknod, symlink, chown), so one plan builder serves both.
 
+import { X64_SYSCALLS } from './syscall-table-x64.js';
+
 export type Arch = 'x64' | 'arm64';
 
 const NUMBERS = {
@@ -27,6 +29,7 @@ const NUMBERS = {
   setgroups: [116, 159],
   setsid: [112, 157],
   prlimit64: [302, 261],
+  seccomp: [317, 277],
   setresuid: [117, 147],
   setresgid: [119, 149],
   capset: [126, 91],
@@ -68,4 +71,12 @@ export function hostArch(): Arch {
   if (process.arch === 'x64') return 'x64';
   if (process.arch === 'arm64') return 'arm64';
   throw new Error(`unsupported architecture ${process.arch} (lc runs on x64 and arm64)`);
+}
+
+/**
+ * Every system call of `arch` by name (seccomp filters name them), or undefined where
+ * lc has no table yet (aarch64).
+ */
+export function syscallTable(arch: Arch): Readonly<Record<string, number>> | undefined {
+  return arch === 'x64' ? X64_SYSCALLS : undefined;
 }

@@ -1,7 +1,7 @@
 // Lays a plan out in one buffer the native executor reads by address: the context,
 // clone_args, the slots, the 64-byte step records, the data items and a stack. The
 // layout is documented in native/x86_64/executor.S.
-import type { Plan, Step } from '../plan.js';
+import { type Plan, SOCK_FILTER_SIZE, SOCK_FPROG_SIZE, type Step } from '../plan.js';
 
 export const CONTEXT_SIZE = 64;
 export const CLONE_ARGS_SIZE = 88; // clone_args up to and including `cgroup` (CLONE_ARGS_SIZE_VER2)
@@ -53,11 +53,14 @@ export function layOutPlan(input: NativeLayoutInput): NativeLayout {
     if (item.kind === 'string') return take(Buffer.byteLength(item.value) + 1);
     if (item.kind === 'bytes') return take(item.value.length);
     if (item.kind === 'scratch') return take(item.size);
+    if (item.kind === 'fprog') return take(SOCK_FPROG_SIZE);
     return take(8 * (item.value.length + 1)); // strings: a NULL-terminated pointer array
   });
   const stringOffsets = plan.data.map((item) =>
     item.kind === 'strings' ? item.value.map((value) => take(Buffer.byteLength(value) + 1)) : [],
   );
+  // A program's instructions, which its sock_fprog points at.
+  const programOffsets = plan.data.map((item) => (item.kind === 'fprog' ? take(item.value.length) : 0));
   const stackOffset = take(STACK_SIZE, 16);
   // Alignment is relative to the buffer; over-allocate so the real address aligns too.
   const buffer = Buffer.alloc(size + 16);
@@ -71,6 +74,11 @@ export function layOutPlan(input: NativeLayoutInput): NativeLayout {
     const offset = dataOffsets[i]!;
     if (item.kind === 'string') view.write(`${item.value}\0`, offset);
     else if (item.kind === 'bytes') view.set(item.value, offset);
+    else if (item.kind === 'fprog') {
+      view.set(item.value, programOffsets[i]!);
+      view.writeUInt16LE(item.value.length / SOCK_FILTER_SIZE, offset);
+      view.writeBigUInt64LE(at(programOffsets[i]!), offset + 8);
+    }
     else if (item.kind === 'strings') {
       item.value.forEach((value, j) => {
         const stringOffset = stringOffsets[i]![j]!;
