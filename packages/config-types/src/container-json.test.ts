@@ -145,6 +145,14 @@ describe('containerJsonSchema', () => {
     // additional groups
     [{ additional_groups: [''] }, 'additional_groups[0]: expected a group name or gid, got ""'],
     [{ additional_groups: [-1] }, 'additional_groups[0]: expected at least 0, got -1'],
+    // seccomp
+    [{ seccomp: { default_action: 'ALLOW' } }, expect.stringMatching(/^seccomp\.default_action: unknown seccomp action \(expected SCMP_ACT_ALLOW, /)],
+    [{ seccomp: { default_action: 'SCMP_ACT_ALLOW', default_errno_ret: 13 } }, 'seccomp.default_errno_ret: only with SCMP_ACT_ERRNO (the action is SCMP_ACT_ALLOW)'],
+    [{ seccomp: { default_action: 'SCMP_ACT_ALLOW', syscalls: [{ names: [], action: 'SCMP_ACT_ERRNO' }] } }, 'seccomp.syscalls[0].names: expected at least 1 item, got []'],
+    [{ seccomp: { default_action: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['Mkdir'], action: 'SCMP_ACT_ERRNO' }] } }, 'seccomp.syscalls[0].names[0]: expected a system call name like "mkdir", got "Mkdir"'],
+    [{ seccomp: { default_action: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_KILL', errno_ret: 1 }] } }, 'seccomp.syscalls[0].errno_ret: only with SCMP_ACT_ERRNO (the action is SCMP_ACT_KILL)'],
+    [{ seccomp: { default_action: 'SCMP_ACT_ERRNO', default_errno_ret: 5000 } }, 'seccomp.default_errno_ret: expected at most 4095, got 5000'],
+    [{ seccomp: { default_action: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO', args: [] }] } }, 'seccomp.syscalls[0]: unknown field "args"'],
     // sysctl
     [{ sysctl: { 'net/ipv4/ip_forward': '1' } }, 'sysctl["net/ipv4/ip_forward"]: expected a sysctl name like "net.ipv4.ip_forward", got "net/ipv4/ip_forward"'],
     [{ sysctl: { 'net..x': '1' } }, 'sysctl["net..x"]: expected a sysctl name like "net.ipv4.ip_forward", got "net..x"'],
@@ -154,7 +162,8 @@ describe('containerJsonSchema', () => {
     [{ gid_mappings: [{ container_id: 0, host_id: 1000, size: 0 }] }, 'gid_mappings[0].size: expected more than 0, got 0'],
     [{ uid_mappings: [{ container_id: 0, host_id: -5, size: 1 }] }, 'uid_mappings[0].host_id: expected at least 0, got -5'],
   ])('rejects %j: %s', (value, message) => {
-    expect(errorOf(value)).toBe(message);
+    if (typeof message === 'string') expect(errorOf(value)).toBe(message);
+    else expect(errorOf(value)).toEqual(message);
   });
 
   it('reports only the first problem, and the file when known', () => {

@@ -5,6 +5,7 @@
 import * as z from 'zod/mini';
 import { CAPABILITY_NAMES } from './capability-names.js';
 import { isIP } from './is-ip.js';
+import { SECCOMP_ACTIONS } from './model.js';
 import { RLIMIT_NAMES, rlimitNumber } from './rlimit-names.js';
 
 /** Namespace names as container.json spells them (the Go CLONE_NEW* names). */
@@ -227,6 +228,46 @@ export const jsonRouteSchema = z.strictObject({
 });
 export type JsonRoute = z.infer<typeof jsonRouteSchema>;
 
+const seccompAction = oneOf('seccomp action', SECCOMP_ACTIONS);
+/** An errno a filter returns: 1..4095 (MAX_ERRNO); the kernel keeps only the low 16 bits. */
+const errnoRet = z.optional(integer.check(z.minimum(1), z.maximum(4095)));
+
+/** SCMP_ACT_ERRNO's errno; with any other action it would silently mean nothing. */
+function errnoOnlyWithErrno(action: string, errno: number | undefined, path: string) {
+  if (errno === undefined || action === 'SCMP_ACT_ERRNO') return undefined;
+  return { code: 'custom' as const, path: [path], message: `only with SCMP_ACT_ERRNO (the action is ${action})` };
+}
+
+/** A system call filter as libcontainer and runc's configs have it; names without arguments. */
+export const jsonSeccompSchema = z
+  .strictObject({
+    default_action: seccompAction,
+    default_errno_ret: errnoRet,
+    syscalls: z.optional(
+      z.array(
+        z
+          .strictObject({
+            names: z.array(checkedString((value) => /^[a-z0-9_]+$/.test(value), 'a system call name like "mkdir"')).check(z.minLength(1)),
+            action: seccompAction,
+            errno_ret: errnoRet,
+          })
+          .check(
+            z.superRefine((rule, ctx) => {
+              const issue = errnoOnlyWithErrno(rule.action, rule.errno_ret, 'errno_ret');
+              if (issue) ctx.addIssue(issue);
+            }),
+          ),
+      ),
+    ),
+  })
+  .check(
+    z.superRefine((seccomp, ctx) => {
+      const issue = errnoOnlyWithErrno(seccomp.default_action, seccomp.default_errno_ret, 'default_errno_ret');
+      if (issue) ctx.addIssue(issue);
+    }),
+  );
+export type JsonSeccomp = z.infer<typeof jsonSeccompSchema>;
+
 /** "net.ipv4.ip_forward": dot-separated names, as sysctl(8) takes them; no path tricks. */
 const sysctlName = checkedString(
   (value) => /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/.test(value),
@@ -325,6 +366,8 @@ export const containerJsonSchema = z.strictObject({
   rlimits: z.optional(rlimitList),
   /** Kernel parameters of the container's namespaces, "net.ipv4.ip_forward": "1" (libcontainer's later field). */
   sysctl: z.optional(z.record(sysctlName, string)),
+  /** The system call filter of every process of the container. */
+  seccomp: z.optional(jsonSeccompSchema),
   /** lc extension: user-namespace id maps. */
   uid_mappings: z.optional(z.array(jsonIdMappingSchema)),
   gid_mappings: z.optional(z.array(jsonIdMappingSchema)),

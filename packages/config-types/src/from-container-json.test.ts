@@ -75,6 +75,13 @@ describe('toModel', () => {
       ],
       routes: [{ destination: '0.0.0.0/0', source: '172.17.42.2/32', gateway: '172.17.42.1', interfaceName: 'eth0' }],
       sysctl: { 'net.ipv4.ip_forward': '1' },
+      seccomp: {
+        defaultAction: { type: 'SCMP_ACT_ALLOW' },
+        syscalls: [
+          { names: ['mkdir', 'mkdirat'], action: { type: 'SCMP_ACT_ERRNO', errno: 13 } },
+          { names: ['reboot'], action: { type: 'SCMP_ACT_KILL_PROCESS' } },
+        ],
+      },
       cgroup: {
         name: 'box',
         parent: 'lc-test',

@@ -12,6 +12,7 @@ import type {
   JsonNetwork,
   JsonRlimit,
   JsonRoute,
+  JsonSeccomp,
 } from './container-json.js';
 import { containerJsonSchema } from './container-json.js';
 import { describeIssue, firstIssue, issueMessage } from './format-issue.js';
@@ -27,6 +28,8 @@ import type {
   Network,
   Rlimit,
   Route,
+  Seccomp,
+  SeccompAction,
   ThrottleRule,
 } from './model.js';
 import { THROTTLE_KINDS } from './model.js';
@@ -94,6 +97,7 @@ export function toModel(config: ContainerJson, containerDir: string): ContainerM
     networks: (config.networks ?? []).map(toNetwork),
     routes: (config.routes ?? []).map(toRoute),
     sysctl: { ...config.sysctl },
+    ...(config.seccomp && { seccomp: toSeccomp(config.seccomp) }),
     labels: {
       ...(context.apparmor_profile && { apparmorProfile: context.apparmor_profile }),
       ...(context.process_label && { processLabel: context.process_label }),
@@ -183,6 +187,14 @@ function toNetwork(network: JsonNetwork): Network {
     ...(network.mac_address !== undefined && { macAddress: network.mac_address }),
     ...(network.hairpin_mode && { hairpinMode: true }),
     ...(network.mtu !== undefined && { mtu: network.mtu }),
+  };
+}
+
+function toSeccomp(seccomp: JsonSeccomp): Seccomp {
+  const action = (type: SeccompAction['type'], errno: number | undefined): SeccompAction => ({ type, ...(errno !== undefined && { errno }) });
+  return {
+    defaultAction: action(seccomp.default_action, seccomp.default_errno_ret),
+    syscalls: (seccomp.syscalls ?? []).map((rule) => ({ names: rule.names, action: action(rule.action, rule.errno_ret) })),
   };
 }
 

@@ -16,6 +16,7 @@ export type {
   JsonNetwork,
   JsonRlimit,
   JsonRoute,
+  JsonSeccomp,
 } from './container-json.js';
 export {
   containerJsonSchema,
@@ -29,6 +30,7 @@ export {
   jsonNetworkSchema,
   jsonRlimitSchema,
   jsonRouteSchema,
+  jsonSeccompSchema,
 } from './container-json.js';
 export type { Issue } from './format-issue.js';
 export { formatIssue, formatPath, formatValue, issueMessage } from './format-issue.js';
@@ -55,6 +57,8 @@ export type {
   Process,
   Rlimit,
   Route,
+  Seccomp,
+  SeccompAction,
   ThrottleKind,
   ThrottleRule,
 } from './model.js';
@@ -73,6 +77,9 @@ export {
   processSchema,
   rlimitSchema,
   routeSchema,
+  SECCOMP_ACTIONS,
+  seccompActionSchema,
+  seccompSchema,
   THROTTLE_KINDS,
   throttleRuleSchema,
 } from './model.js';

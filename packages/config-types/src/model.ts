@@ -134,6 +134,30 @@ export const rlimitSchema = z.object({
 });
 export type Rlimit = z.infer<typeof rlimitSchema>;
 
+/** What a seccomp filter does with a system call (libseccomp's names). */
+export const SECCOMP_ACTIONS = [
+  'SCMP_ACT_ALLOW',
+  'SCMP_ACT_ERRNO',
+  'SCMP_ACT_KILL',
+  'SCMP_ACT_KILL_PROCESS',
+  'SCMP_ACT_TRAP',
+  'SCMP_ACT_LOG',
+] as const;
+
+export const seccompActionSchema = z.object({
+  type: z.enum(SECCOMP_ACTIONS),
+  /** SCMP_ACT_ERRNO's errno; EPERM when absent. */
+  errno: optionalInteger,
+});
+export type SeccompAction = z.infer<typeof seccompActionSchema>;
+
+export const seccompSchema = z.object({
+  defaultAction: seccompActionSchema,
+  /** In config order; a system call is named once. */
+  syscalls: z.array(z.object({ names: stringList, action: seccompActionSchema })),
+});
+export type Seccomp = z.infer<typeof seccompSchema>;
+
 export const processSchema = z.object({
   /** "" (root), "name", "uid", "name:group" or "uid:gid", resolved in the container's /etc. */
   user: string,
@@ -170,6 +194,8 @@ export const containerModelSchema = z.object({
   gidMappings: z.array(idMappingSchema),
   networks: z.array(networkSchema),
   routes: z.array(routeSchema),
+  /** The system call filter of every process of the container. */
+  seccomp: z.optional(seccompSchema),
   /** Kernel parameters ("net.ipv4.ip_forward" → "1") written in the container's namespaces. */
   sysctl: z.record(string, string),
   cgroup: z.optional(cgroupSchema),

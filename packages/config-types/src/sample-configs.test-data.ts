@@ -92,6 +92,13 @@ export const EVERY_FIELD = {
   rlimits: [{ type: 'RLIMIT_NOFILE', hard: 1024, soft: 512 }],
   sysctl: { 'net.ipv4.ip_forward': '1' },
   no_new_privileges: true,
+  seccomp: {
+    default_action: 'SCMP_ACT_ALLOW',
+    syscalls: [
+      { names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errno_ret: 13 },
+      { names: ['reboot'], action: 'SCMP_ACT_KILL_PROCESS' },
+    ],
+  },
   additional_groups: ['audio', 44],
   device_nodes: [
     { type: 99, path: '/dev/fuse', major_number: 10, minor_number: 229, cgroup_permissions: 'rw', file_mode: 0o660, uid: 0, gid: 5 },

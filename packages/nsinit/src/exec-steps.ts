@@ -7,7 +7,14 @@ import { CLOSE_RANGE_CLOEXEC, errnoNumber, type PlanBuilder, steps } from '@lc/s
 /** execvp's default when the environment has no PATH. */
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-export function execSteps(b: PlanBuilder, args: readonly string[], env: readonly string[], ignored: readonly number[]): void {
+/** `beforeExec`: steps to come last, right before the execve candidates (the seccomp filter). */
+export function execSteps(
+  b: PlanBuilder,
+  args: readonly string[],
+  env: readonly string[],
+  ignored: readonly number[],
+  beforeExec?: () => void,
+): void {
   // An ignored disposition survives execve (ignored-signals.ts); handled signals are
   // reset by execve itself. The mask is inherited too.
   for (const signal of ignored) steps.signalDefault(b, signal);
@@ -19,6 +26,8 @@ export function execSteps(b: PlanBuilder, args: readonly string[], env: readonly
   // Every other fd closes at exec (CVE-2024-21626 was a leaked fd). CLOEXEC rather
   // than a plain close: the error pipe must stay open until the exec succeeds.
   steps.closeRange(b, 3, CLOSE_RANGE_CLOEXEC);
+
+  beforeExec?.();
 
   const command = args[0]!;
   const argv = b.strings(args);

@@ -4,7 +4,7 @@
 
 import { type ContainerModel, hasNamespace } from '@lc/config-types';
 import { controllingTerminalSteps } from '@lc/console';
-import { credentialSteps, labelSteps, type ResolvedUser } from '@lc/security';
+import { credentialSteps, labelSteps, type ResolvedUser, seccompSteps } from '@lc/security';
 import { type PlanBuilder, type System, steps } from '@lc/system';
 import { environment, execSteps } from './exec-steps.js';
 import { setgroupsDenied } from './id-mappings.js';
@@ -51,10 +51,11 @@ export function processSteps(b: PlanBuilder, model: ContainerModel, user: Resolv
   // Its stdio is the pty's slave (container-console.ts): make it the controlling terminal.
   if (model.process.terminal) controllingTerminalSteps(b);
   steps.umask(b, 0o022);
+  seccompSteps(b, model, 'before-credentials');
   credentialSteps(b, model, user, sys, { setgroups: !setgroupsDenied(model) });
   steps.chdir(b, model.process.cwd);
   rlimitSteps(b, model);
   // The LSM labels apply at the next execve: set them last.
   labelSteps(b, model);
-  execSteps(b, args, environment(model, user.home), ignoredSignals(sys));
+  execSteps(b, args, environment(model, user.home), ignoredSignals(sys), () => seccompSteps(b, model, 'before-exec'));
 }

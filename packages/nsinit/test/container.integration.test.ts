@@ -233,6 +233,30 @@ describe.skipIf(!isRoot)(`startContainer on a real kernel (${needsRoot})`, () =>
     expect(statusFields((await run(dir, ['cat', '/proc/self/status'])).stdout).NoNewPrivs).toBe('1');
   });
 
+  it('filters system calls with the configured seccomp policy (the filter holds after the exec)', async () => {
+    await updateConfig(dir, {
+      seccomp: { default_action: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errno_ret: 13 }] },
+    });
+    const result = await run(dir, ['sh', '-c', 'mkdir /tmp/denied 2>&1; touch /tmp/allowed && echo touched; grep ^Seccomp: /proc/self/status']);
+    expect(result.stdout).toMatch(/Permission denied/);
+    expect(result.stdout).toContain('touched\nSeccomp:\t2\n');
+    expect(existsSync(join(dir, 'rootfs/tmp/denied'))).toBe(false);
+  });
+
+  it('installs the filter last with no_new_privileges: a killing action ends the process with SIGSYS', async () => {
+    await updateConfig(dir, {
+      no_new_privileges: true,
+      seccomp: { default_action: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_KILL_PROCESS' }] },
+    });
+    const result = await run(dir, ['sh', '-c', 'echo before; exec mkdir /tmp/killed']);
+    expect(result).toMatchObject({ exitCode: 128 + 31, signal: 'SIGSYS', stdout: 'before\n' });
+  });
+
+  it('refuses an unknown system call name in one line, naming it', async () => {
+    await updateConfig(dir, { seccomp: { default_action: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdri'], action: 'SCMP_ACT_ERRNO' }] } });
+    await expect(start(dir, ['true'])).rejects.toThrow('seccomp.syscalls[0].names[0]: no system call "mkdri" on x86-64');
+  });
+
   it('sets the configured resource limits', async () => {
     const hardFiles = parentHardLimit('Max open files');
     await updateConfig(dir, {

@@ -74,22 +74,24 @@ describe.skipIf(!isRoot || process.arch !== 'x64')(`joining a running container 
     expect(pid1Bounding).toBe(bounding);
   });
 
-  it("joins the container's cgroups and takes its environment, working directory, limits and no_new_privs", async () => {
+  it("joins the container's cgroups and takes its environment, working directory, limits, no_new_privs and seccomp filter", async () => {
     const name = `c${Math.random().toString(36).slice(2, 8)}`;
     await startWaiting({
       cgroups: { name, parent: `lc-test-${process.pid}` },
       rlimits: [{ type: 'NOFILE', soft: 77, hard: 88 }],
       no_new_privileges: true,
+      seccomp: { default_action: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errno_ret: 13 }] },
       environment: ['PATH=/usr/bin:/bin', 'GREETING=hello from the config'],
       working_dir: '/tmp',
     });
-    const script = `[ "$(cat /proc/self/cgroup)" = "$(cat /proc/1/cgroup)" ] && echo same cgroups; grep -c "/${name}$" /proc/self/cgroup; echo "$GREETING"; pwd; grep "^Max open files" /proc/self/limits; grep NoNewPrivs /proc/self/status`;
-    const [same, inContainerCgroups, greeting, cwd, files, noNewPrivs] = (await runInside(dir, script)).stdout.trim().split('\n');
+    const script = `[ "$(cat /proc/self/cgroup)" = "$(cat /proc/1/cgroup)" ] && echo same cgroups; grep -c "/${name}$" /proc/self/cgroup; echo "$GREETING"; pwd; grep "^Max open files" /proc/self/limits; grep NoNewPrivs /proc/self/status; grep ^Seccomp: /proc/self/status; mkdir /tmp/x 2>/dev/null || echo mkdir denied`;
+    const [same, inContainerCgroups, greeting, cwd, files, noNewPrivs, seccomp, mkdir] = (await runInside(dir, script)).stdout.trim().split('\n');
     expect(same).toBe('same cgroups');
     expect(Number(inContainerCgroups)).toBeGreaterThan(0);
     expect([greeting, cwd]).toEqual(['hello from the config', '/tmp']);
     expect(files).toMatch(/^Max open files +77 +88 +files/);
     expect(noNewPrivs).toBe('NoNewPrivs:\t1');
+    expect([seccomp, mkdir]).toEqual(['Seccomp:\t2', 'mkdir denied']);
   });
 
   it('dies with the container: PID 1 gone, the pid namespace is killed', async () => {

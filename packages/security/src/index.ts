@@ -4,5 +4,7 @@ export { credentialSteps } from './credentials.js';
 export { labelSteps } from './labels.js';
 export { type GroupEntry, type PasswdEntry, parseGroup, parsePasswd } from './passwd.js';
 export { pathSteps } from './paths.js';
+export { type SeccompPhase, seccompRules, seccompSteps } from './seccomp.js';
+export { actionValue, type FilterRule, seccompProgram } from './seccomp-filter.js';
 export { SecurityError } from './security-error.js';
 export { type ResolvedUser, resolveUser } from './user.js';

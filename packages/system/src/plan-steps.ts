@@ -115,6 +115,16 @@ export function setresgid(b: PlanBuilder, gid: number, options: StepOptions = {}
   return b.step('setresgid', [gid, gid, gid], { label: `setresgid ${gid}`, ...options });
 }
 
+/**
+ * seccomp(SECCOMP_SET_MODE_FILTER, 0, program): the calling thread's system calls go
+ * through `program` (classic BPF) from now on, and after execve too. Needs no_new_privs
+ * or CAP_SYS_ADMIN in the caller's user namespace.
+ */
+export function seccompFilter(b: PlanBuilder, program: Uint8Array, describe: string, options: StepOptions = {}): number {
+  const SECCOMP_SET_MODE_FILTER = 1;
+  return b.step('seccomp', [SECCOMP_SET_MODE_FILTER, 0, b.fprog(program, describe)], { label: 'install the seccomp filter', ...options });
+}
+
 /** RLIM_INFINITY: no limit. */
 export const RLIM_INFINITY = 0xffff_ffff_ffff_ffffn;
 

@@ -1,0 +1,43 @@
+// The container's seccomp filter (container.json `seccomp`): its names resolved to this
+// architecture's numbers, and the plan step that installs it. The filter applies to the
+// steps after it too, so it goes as late as it can: just before the exec with
+// no_new_privs; without, while the process still has CAP_SYS_ADMIN, before the
+// credentials drop — as runc does. The steps after it must then pass it.
+import type { ContainerModel, Seccomp } from '@lc/config-types';
+import { type Arch, type PlanBuilder, steps, syscallTable } from '@lc/system';
+import { actionValue, type FilterRule, seccompProgram } from './seccomp-filter.js';
+import { SecurityError } from './security-error.js';
+
+const ARCH_NAME: Record<Arch, string> = { x64: 'x86-64', arm64: 'aarch64' };
+
+/** The rules, in config order; a name unknown here or named twice is an error naming it. */
+export function seccompRules(seccomp: Seccomp, arch: Arch): FilterRule[] {
+  const table = syscallTable(arch);
+  if (!table) throw new SecurityError(`seccomp: not supported on ${ARCH_NAME[arch]} yet (no system call table)`);
+  const seen = new Map<string, string>();
+  return seccomp.syscalls.flatMap((rule, i) =>
+    rule.names.map((name, j): FilterRule => {
+      const field = `seccomp.syscalls[${i}].names[${j}]`;
+      const nr = table[name];
+      if (nr === undefined) throw new SecurityError(`${field}: no system call "${name}" on ${ARCH_NAME[arch]}`);
+      const earlier = seen.get(name);
+      if (earlier) throw new SecurityError(`${field}: "${name}" is already in ${earlier}`);
+      seen.set(name, field);
+      return { nr, action: actionValue(rule.action) };
+    }),
+  );
+}
+
+/** Whether the filter goes in before the credentials drop (no no_new_privs) or at the end. */
+export type SeccompPhase = 'before-credentials' | 'before-exec';
+
+export function seccompSteps(b: PlanBuilder, model: ContainerModel, phase: SeccompPhase): void {
+  const { seccomp } = model;
+  if (!seccomp) return;
+  const wanted: SeccompPhase = model.process.noNewPrivileges ? 'before-exec' : 'before-credentials';
+  if (phase !== wanted) return;
+  const rules = seccompRules(seccomp, b.arch);
+  const program = seccompProgram(b.arch, rules, actionValue(seccomp.defaultAction));
+  const describe = `<seccomp filter: ${rules.length} system calls, default ${seccomp.defaultAction.type}>`;
+  steps.seccompFilter(b, program, describe);
+}
