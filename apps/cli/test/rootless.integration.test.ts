@@ -98,6 +98,8 @@ describe.skipIf(!isRoot || !native)(`rootless containers (${needsRoot} to create
     config.readonly_fs = true;
     config.context = { restrictions: '1' };
     config.mounts.push({ type: 'tmpfs', source: 'tmpfs', destination: '/tmp', writable: true });
+    // A rootfs path made read-only in a user namespace: its locked flags are kept.
+    config.readonly_paths = ['/etc'];
     writeFileSync(file, JSON.stringify(config));
     const { uid: owner, gid } = statSync(dir);
     chownSync(file, owner, gid);
@@ -107,11 +109,11 @@ describe.skipIf(!isRoot || !native)(`rootless containers (${needsRoot} to create
       'exec',
       'sh',
       '-c',
-      'touch /usr/x /x 2>&1; touch /tmp/ok && echo tmp ok; (echo 1 > /proc/sys/kernel/ns_last_pid) 2>&1; grep -c " /proc/sys ro," /proc/self/mountinfo',
+      'touch /usr/x /x /etc/x 2>&1; touch /tmp/ok && echo tmp ok; (echo 1 > /proc/sys/kernel/ns_last_pid) 2>&1; grep -c " /proc/sys ro," /proc/self/mountinfo',
     ]);
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.trim().split('\n');
-    expect(lines.filter((line) => line.includes('Read-only file system'))).toHaveLength(3);
+    expect(lines.filter((line) => line.includes('Read-only file system'))).toHaveLength(4);
     expect(lines).toContain('tmp ok');
     expect(lines.at(-1)).toBe('1');
   });

@@ -153,6 +153,9 @@ describe('containerJsonSchema', () => {
     [{ seccomp: { default_action: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_KILL', errno_ret: 1 }] } }, 'seccomp.syscalls[0].errno_ret: only with SCMP_ACT_ERRNO (the action is SCMP_ACT_KILL)'],
     [{ seccomp: { default_action: 'SCMP_ACT_ERRNO', default_errno_ret: 5000 } }, 'seccomp.default_errno_ret: expected at most 4095, got 5000'],
     [{ seccomp: { default_action: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO', args: [] }] } }, 'seccomp.syscalls[0]: unknown field "args"'],
+    // paths
+    [{ mask_paths: ['proc/kcore'] }, 'mask_paths[0]: expected an absolute path, got "proc/kcore"'],
+    [{ readonly_paths: [5] }, 'readonly_paths[0]: expected a string, got 5'],
     // sysctl
     [{ sysctl: { 'net/ipv4/ip_forward': '1' } }, 'sysctl["net/ipv4/ip_forward"]: expected a sysctl name like "net.ipv4.ip_forward", got "net/ipv4/ip_forward"'],
     [{ sysctl: { 'net..x': '1' } }, 'sysctl["net..x"]: expected a sysctl name like "net.ipv4.ip_forward", got "net..x"'],

@@ -368,6 +368,10 @@ export const containerJsonSchema = z.strictObject({
   sysctl: z.optional(z.record(sysctlName, string)),
   /** The system call filter of every process of the container. */
   seccomp: z.optional(jsonSeccompSchema),
+  /** Container paths made read-only (bound onto themselves, remounted read-only). */
+  readonly_paths: z.optional(z.array(absolutePath())),
+  /** Container paths hidden: /dev/null over a file, an empty read-only tmpfs over a directory. */
+  mask_paths: z.optional(z.array(absolutePath())),
   /** lc extension: user-namespace id maps. */
   uid_mappings: z.optional(z.array(jsonIdMappingSchema)),
   gid_mappings: z.optional(z.array(jsonIdMappingSchema)),

@@ -56,8 +56,8 @@ describe('toModel', () => {
         { type: 'b', path: '/dev/loop0', major: 7, minor: 0, fileMode: 0o666, uid: 0, gid: 0, cgroupPermissions: 'rwm' },
         { type: 'p', path: '/dev/fifo', major: 0, minor: 0, fileMode: 0o666, uid: 0, gid: 0, cgroupPermissions: 'rwm' },
       ],
-      readonlyPaths: ['/proc/sys', '/proc/sysrq-trigger', '/proc/irq', '/proc/bus', '/sys'],
-      maskedPaths: ['/proc/kcore'],
+      readonlyPaths: ['/proc/sys', '/proc/sysrq-trigger', '/proc/irq', '/proc/bus', '/sys', '/proc/asound'],
+      maskedPaths: ['/proc/kcore', '/proc/acpi'],
       uidMappings: [{ containerId: 0, hostId: 100000, size: 65536 }],
       gidMappings: [{ containerId: 0, hostId: 200000, size: 1000 }],
       networks: [

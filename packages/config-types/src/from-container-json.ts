@@ -90,8 +90,9 @@ export function toModel(config: ContainerJson, containerDir: string): ContainerM
     },
     mounts: (config.mounts ?? []).flatMap((mount) => toMount(mount, containerDir)),
     devices: (config.device_nodes ?? []).map(toDevice),
-    readonlyPaths: restricted ? [...RESTRICTED_READONLY_PATHS] : [],
-    maskedPaths: restricted ? [...RESTRICTED_MASKED_PATHS] : [],
+    // The restrictions' paths, then the config's own (each once).
+    readonlyPaths: [...new Set([...(restricted ? RESTRICTED_READONLY_PATHS : []), ...(config.readonly_paths ?? [])])],
+    maskedPaths: [...new Set([...(restricted ? RESTRICTED_MASKED_PATHS : []), ...(config.mask_paths ?? [])])],
     uidMappings: (config.uid_mappings ?? []).map(toIdMapping),
     gidMappings: (config.gid_mappings ?? []).map(toIdMapping),
     networks: (config.networks ?? []).map(toNetwork),

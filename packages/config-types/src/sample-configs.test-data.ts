@@ -92,6 +92,8 @@ export const EVERY_FIELD = {
   rlimits: [{ type: 'RLIMIT_NOFILE', hard: 1024, soft: 512 }],
   sysctl: { 'net.ipv4.ip_forward': '1' },
   no_new_privileges: true,
+  readonly_paths: ['/proc/asound', '/proc/sys'],
+  mask_paths: ['/proc/acpi'],
   seccomp: {
     default_action: 'SCMP_ACT_ALLOW',
     syscalls: [

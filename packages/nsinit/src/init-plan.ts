@@ -46,7 +46,7 @@ export function buildInitPlan(
   if (model.process.terminal) consoleStdioSteps(b);
   // Through the container's /proc, before pathSteps may make /proc/sys read-only.
   sysctlSteps(b, model);
-  pathSteps(b, model);
+  pathSteps(b, model, sys);
   readonlyRootSteps(b, model, sys);
   processSteps(b, model, user, sys, args);
   return b.build();

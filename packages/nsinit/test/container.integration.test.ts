@@ -233,6 +233,17 @@ describe.skipIf(!isRoot)(`startContainer on a real kernel (${needsRoot})`, () =>
     expect(statusFields((await run(dir, ['cat', '/proc/self/status'])).stdout).NoNewPrivs).toBe('1');
   });
 
+  it('masks and makes read-only the configured rootfs paths: a file, a directory, a missing one', async () => {
+    mkdirSync(join(dir, 'rootfs/srv/data'), { recursive: true });
+    mkdirSync(join(dir, 'rootfs/opt/ro'), { recursive: true });
+    writeFileSync(join(dir, 'rootfs/etc/secret'), 'hidden\n');
+    writeFileSync(join(dir, 'rootfs/srv/data/file'), 'x');
+    await updateConfig(dir, { mask_paths: ['/etc/secret', '/srv/data', '/no/such/path'], readonly_paths: ['/opt/ro'] });
+    const result = await run(dir, ['sh', '-c', 'cat /etc/secret; ls -A /srv/data; echo listed; touch /opt/ro/x 2>&1; touch /tmp/rw && echo rw']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^listed\n.*Read-only file system\nrw\n$/);
+  });
+
   it('filters system calls with the configured seccomp policy (the filter holds after the exec)', async () => {
     await updateConfig(dir, {
       seccomp: { default_action: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errno_ret: 13 }] },

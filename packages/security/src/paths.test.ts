@@ -1,7 +1,14 @@
 import { testModel } from '@lc/config-types/testing';
-import { PlanBuilder, renderPlan } from '@lc/system';
+import { MS, PlanBuilder, renderPlan } from '@lc/system';
+import { FakeSystem } from '@lc/system/testing';
 import { describe, expect, it } from 'vitest';
 import { pathSteps } from './paths.js';
+
+/** A rootfs at /r whose filesystem has nosuid and nodev. */
+function rootfs(files: ConstructorParameters<typeof FakeSystem>[0] extends infer O ? (O extends { files?: infer F } ? F : never) : never) {
+  const paths = Object.keys(files ?? {});
+  return new FakeSystem({ files, mountFlags: Object.fromEntries(paths.map((path) => [path, MS.NOSUID | MS.NODEV])) });
+}
 
 describe('pathSteps', () => {
   it('makes the 2014 restrictions: read-only /proc paths and /sys, /dev/null over /proc/kcore', () => {
@@ -12,6 +19,7 @@ describe('pathSteps', () => {
         readonlyPaths: ['/proc/sys', '/proc/sysrq-trigger', '/proc/irq', '/proc/bus', '/sys'],
         maskedPaths: ['/proc/kcore'],
       }),
+      new FakeSystem(),
     );
     const built = b.build();
     expect(renderPlan(built)).toMatchSnapshot();
@@ -40,13 +48,29 @@ describe('pathSteps', () => {
         readonlyPaths: ['/usr'],
         labels: { mountLabel: 'system_u:object_r:container_file_t:s0' },
       }),
+      rootfs({ '/r/data/secrets': { type: 'directory' }, '/r/usr': { type: 'directory' } }),
     );
     expect(renderPlan(b.build())).toMatchSnapshot();
   });
 
   it('adds nothing without restrictions', () => {
     const b = new PlanBuilder('x64');
-    pathSteps(b, testModel());
+    pathSteps(b, testModel(), new FakeSystem());
     expect(b.length).toBe(0);
+  });
+
+  it('looks at rootfs paths: masks a file with /dev/null, a directory with a tmpfs, skips a missing one, keeps the flags of a read-only one', () => {
+    const b = new PlanBuilder('x64');
+    pathSteps(
+      b,
+      testModel({ maskedPaths: ['/etc/secret', '/srv/data', '/nope'], readonlyPaths: ['/srv/data', '/gone'] }),
+      rootfs({ '/r/etc/secret': 'x', '/r/srv/data': { type: 'directory' } }),
+    );
+    expect(renderPlan(b.build()).split('\n').map((line) => line.replace(/^\s*\d+\s+/, ''))).toEqual([
+      'mount("/srv/data", "/srv/data", NULL, MS_BIND|MS_REC, NULL)  [ENOENT ok]',
+      'mount("/srv/data", "/srv/data", NULL, MS_RDONLY|MS_NOSUID|MS_NODEV|MS_REMOUNT|MS_BIND, NULL)  [ENOENT ok]',
+      'mount("/dev/null", "/etc/secret", NULL, MS_BIND, NULL)  [ENOENT ok]',
+      'mount("tmpfs", "/srv/data", "tmpfs", MS_RDONLY, NULL)  [ENOENT ok]',
+    ]);
   });
 });
