@@ -152,7 +152,9 @@ describe('containerJsonSchema', () => {
     [{ seccomp: { default_action: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['Mkdir'], action: 'SCMP_ACT_ERRNO' }] } }, 'seccomp.syscalls[0].names[0]: expected a system call name like "mkdir", got "Mkdir"'],
     [{ seccomp: { default_action: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_KILL', errno_ret: 1 }] } }, 'seccomp.syscalls[0].errno_ret: only with SCMP_ACT_ERRNO (the action is SCMP_ACT_KILL)'],
     [{ seccomp: { default_action: 'SCMP_ACT_ERRNO', default_errno_ret: 5000 } }, 'seccomp.default_errno_ret: expected at most 4095, got 5000'],
-    [{ seccomp: { default_action: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO', args: [] }] } }, 'seccomp.syscalls[0]: unknown field "args"'],
+    [{ seccomp: { default_action: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO', args: [{ index: 6, value: 0, op: 'SCMP_CMP_EQ' }] }] } }, 'seccomp.syscalls[0].args[0].index: expected at most 5, got 6'],
+    [{ seccomp: { default_action: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['clone'], action: 'SCMP_ACT_ERRNO', args: [{ index: 0, value: 1, op: 'SCMP_CMP_MASKED_EQ' }] }] } }, 'seccomp.syscalls[0].args[0].value_two: required with SCMP_CMP_MASKED_EQ, and only with it'],
+    [{ seccomp: { default_action: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['clone'], action: 'SCMP_ACT_ERRNO', args: [{ index: 0, value: 1, op: 'EQ' }] }] } }, expect.stringMatching(/^seccomp\.syscalls\[0\]\.args\[0\]\.op: unknown seccomp operator \(expected SCMP_CMP_EQ, /)],
     // paths
     [{ mask_paths: ['proc/kcore'] }, 'mask_paths[0]: expected an absolute path, got "proc/kcore"'],
     [{ readonly_paths: [5] }, 'readonly_paths[0]: expected a string, got 5'],

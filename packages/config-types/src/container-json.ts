@@ -5,7 +5,7 @@
 import * as z from 'zod/mini';
 import { CAPABILITY_NAMES } from './capability-names.js';
 import { isIP } from './is-ip.js';
-import { SECCOMP_ACTIONS } from './model.js';
+import { SECCOMP_ACTIONS, SECCOMP_OPERATORS } from './model.js';
 import { RLIMIT_NAMES, rlimitNumber } from './rlimit-names.js';
 
 /** Namespace names as container.json spells them (the Go CLONE_NEW* names). */
@@ -238,7 +238,22 @@ function errnoOnlyWithErrno(action: string, errno: number | undefined, path: str
   return { code: 'custom' as const, path: [path], message: `only with SCMP_ACT_ERRNO (the action is ${action})` };
 }
 
-/** A system call filter as libcontainer and runc's configs have it; names without arguments. */
+const jsonSeccompArgSchema = z
+  .strictObject({
+    index: unsigned.check(z.maximum(5)),
+    value: unsigned,
+    value_two: z.optional(unsigned),
+    op: oneOf('seccomp operator', SECCOMP_OPERATORS),
+  })
+  .check(
+    z.superRefine((arg, ctx) => {
+      if ((arg.op === 'SCMP_CMP_MASKED_EQ') !== (arg.value_two !== undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['value_two'], message: 'required with SCMP_CMP_MASKED_EQ, and only with it' });
+      }
+    }),
+  );
+
+/** A system call filter as libcontainer and runc's configs have it. */
 export const jsonSeccompSchema = z
   .strictObject({
     default_action: seccompAction,
@@ -250,6 +265,8 @@ export const jsonSeccompSchema = z
             names: z.array(checkedString((value) => /^[a-z0-9_]+$/.test(value), 'a system call name like "mkdir"')).check(z.minLength(1)),
             action: seccompAction,
             errno_ret: errnoRet,
+            /** Conditions on the arguments, all of which must hold. */
+            args: z.optional(z.array(jsonSeccompArgSchema)),
           })
           .check(
             z.superRefine((rule, ctx) => {

@@ -78,8 +78,8 @@ describe('toModel', () => {
       seccomp: {
         defaultAction: { type: 'SCMP_ACT_ALLOW' },
         syscalls: [
-          { names: ['mkdir', 'mkdirat'], action: { type: 'SCMP_ACT_ERRNO', errno: 13 } },
-          { names: ['reboot'], action: { type: 'SCMP_ACT_KILL_PROCESS' } },
+          { names: ['mkdir', 'mkdirat'], action: { type: 'SCMP_ACT_ERRNO', errno: 13 }, args: [] },
+          { names: ['reboot'], action: { type: 'SCMP_ACT_KILL_PROCESS' }, args: [{ index: 0, value: 0xfee1dead, op: 'SCMP_CMP_EQ' }] },
         ],
       },
       cgroup: {

@@ -195,7 +195,16 @@ function toSeccomp(seccomp: JsonSeccomp): Seccomp {
   const action = (type: SeccompAction['type'], errno: number | undefined): SeccompAction => ({ type, ...(errno !== undefined && { errno }) });
   return {
     defaultAction: action(seccomp.default_action, seccomp.default_errno_ret),
-    syscalls: (seccomp.syscalls ?? []).map((rule) => ({ names: rule.names, action: action(rule.action, rule.errno_ret) })),
+    syscalls: (seccomp.syscalls ?? []).map((rule) => ({
+      names: rule.names,
+      action: action(rule.action, rule.errno_ret),
+      args: (rule.args ?? []).map((arg) => ({
+        index: arg.index,
+        value: arg.value,
+        ...(arg.value_two !== undefined && { valueTwo: arg.value_two }),
+        op: arg.op,
+      })),
+    })),
   };
 }
 

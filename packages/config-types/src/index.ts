@@ -59,6 +59,7 @@ export type {
   Route,
   Seccomp,
   SeccompAction,
+  SeccompArg,
   ThrottleKind,
   ThrottleRule,
 } from './model.js';
@@ -78,7 +79,9 @@ export {
   rlimitSchema,
   routeSchema,
   SECCOMP_ACTIONS,
+  SECCOMP_OPERATORS,
   seccompActionSchema,
+  seccompArgSchema,
   seccompSchema,
   THROTTLE_KINDS,
   throttleRuleSchema,

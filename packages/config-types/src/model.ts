@@ -151,10 +151,31 @@ export const seccompActionSchema = z.object({
 });
 export type SeccompAction = z.infer<typeof seccompActionSchema>;
 
+/** How an argument is compared (libseccomp's names), as unsigned 64-bit numbers. */
+export const SECCOMP_OPERATORS = [
+  'SCMP_CMP_EQ',
+  'SCMP_CMP_NE',
+  'SCMP_CMP_LT',
+  'SCMP_CMP_LE',
+  'SCMP_CMP_GT',
+  'SCMP_CMP_GE',
+  'SCMP_CMP_MASKED_EQ',
+] as const;
+
+export const seccompArgSchema = z.object({
+  /** Which argument, 0–5. */
+  index: unsigned,
+  value: unsigned,
+  /** SCMP_CMP_MASKED_EQ: (argument & value) == valueTwo. */
+  valueTwo: optionalInteger,
+  op: z.enum(SECCOMP_OPERATORS),
+});
+export type SeccompArg = z.infer<typeof seccompArgSchema>;
+
 export const seccompSchema = z.object({
   defaultAction: seccompActionSchema,
-  /** In config order; a system call is named once. */
-  syscalls: z.array(z.object({ names: stringList, action: seccompActionSchema })),
+  /** In config order, the first that matches decides; every condition of a rule must hold. */
+  syscalls: z.array(z.object({ names: stringList, action: seccompActionSchema, args: z.array(seccompArgSchema) })),
 });
 export type Seccomp = z.infer<typeof seccompSchema>;
 

@@ -98,7 +98,7 @@ export const EVERY_FIELD = {
     default_action: 'SCMP_ACT_ALLOW',
     syscalls: [
       { names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errno_ret: 13 },
-      { names: ['reboot'], action: 'SCMP_ACT_KILL_PROCESS' },
+      { names: ['reboot'], action: 'SCMP_ACT_KILL_PROCESS', args: [{ index: 0, value: 0xfee1dead, op: 'SCMP_CMP_EQ' }] },
     ],
   },
   additional_groups: ['audio', 44],

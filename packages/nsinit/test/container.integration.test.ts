@@ -254,6 +254,18 @@ describe.skipIf(!isRoot)(`startContainer on a real kernel (${needsRoot})`, () =>
     expect(existsSync(join(dir, 'rootfs/tmp/denied'))).toBe(false);
   });
 
+  it('applies argument conditions: socket() denied for AF_INET only', async () => {
+    await updateConfig(dir, {
+      seccomp: {
+        default_action: 'SCMP_ACT_ALLOW',
+        syscalls: [{ names: ['socket'], action: 'SCMP_ACT_ERRNO', errno_ret: 13, args: [{ index: 0, value: 2, op: 'SCMP_CMP_EQ' }] }],
+      },
+    });
+    const script = 'import socket\nsocket.socket(socket.AF_UNIX); print("unix ok")\ntry:\n  socket.socket(socket.AF_INET)\nexcept OSError as e: print("inet", e.errno)';
+    const result = await run(dir, ['python3', '-c', script]);
+    expect(result.stdout).toBe('unix ok\ninet 13\n');
+  });
+
   it('installs the filter last with no_new_privileges: a killing action ends the process with SIGSYS', async () => {
     await updateConfig(dir, {
       no_new_privileges: true,

@@ -10,20 +10,27 @@ import { SecurityError } from './security-error.js';
 
 const ARCH_NAME: Record<Arch, string> = { x64: 'x86-64', arm64: 'aarch64' };
 
-/** The rules, in config order; a name unknown here or named twice is an error naming it. */
+/** The rules, in config order; an unknown name, or one no rule could reach, is an error naming it. */
 export function seccompRules(seccomp: Seccomp, arch: Arch): FilterRule[] {
   const table = syscallTable(arch);
   if (!table) throw new SecurityError(`seccomp: not supported on ${ARCH_NAME[arch]} yet (no system call table)`);
-  const seen = new Map<string, string>();
+  // Where a name has a rule without conditions: any later rule for it could never match.
+  const decided = new Map<string, string>();
   return seccomp.syscalls.flatMap((rule, i) =>
     rule.names.map((name, j): FilterRule => {
       const field = `seccomp.syscalls[${i}].names[${j}]`;
       const nr = table[name];
       if (nr === undefined) throw new SecurityError(`${field}: no system call "${name}" on ${ARCH_NAME[arch]}`);
-      const earlier = seen.get(name);
-      if (earlier) throw new SecurityError(`${field}: "${name}" is already in ${earlier}`);
-      seen.set(name, field);
-      return { nr, action: actionValue(rule.action) };
+      const earlier = decided.get(name);
+      if (earlier) throw new SecurityError(`${field}: "${name}" is already decided by ${earlier}, with no conditions`);
+      if (rule.args.length === 0) decided.set(name, field);
+      const conditions = rule.args.map(({ index, op, value, valueTwo }) => ({
+        index,
+        op,
+        value: BigInt(value),
+        ...(valueTwo !== undefined && { valueTwo: BigInt(valueTwo) }),
+      }));
+      return { nr, action: actionValue(rule.action), conditions };
     }),
   );
 }
