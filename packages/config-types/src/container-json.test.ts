@@ -158,6 +158,10 @@ describe('containerJsonSchema', () => {
     // paths
     [{ mask_paths: ['proc/kcore'] }, 'mask_paths[0]: expected an absolute path, got "proc/kcore"'],
     [{ readonly_paths: [5] }, 'readonly_paths[0]: expected a string, got 5'],
+    // hooks
+    [{ hooks: { prestart: [{ path: 'hook' }] } }, 'hooks.prestart[0].path: expected an absolute path, got "hook"'],
+    [{ hooks: { poststop: [{ path: '/bin/true', timeout: 0 }] } }, 'hooks.poststop[0].timeout: expected more than 0, got 0'],
+    [{ hooks: { prerun: [] } }, 'hooks: unknown field "prerun"'],
     // sysctl
     [{ sysctl: { 'net/ipv4/ip_forward': '1' } }, 'sysctl["net/ipv4/ip_forward"]: expected a sysctl name like "net.ipv4.ip_forward", got "net/ipv4/ip_forward"'],
     [{ sysctl: { 'net..x': '1' } }, 'sysctl["net..x"]: expected a sysctl name like "net.ipv4.ip_forward", got "net..x"'],

@@ -285,6 +285,18 @@ export const jsonSeccompSchema = z
   );
 export type JsonSeccomp = z.infer<typeof jsonSeccompSchema>;
 
+/** A program the runtime runs, given the container's state (OCI's) on stdin. */
+export const jsonHookSchema = z.strictObject({
+  path: absolutePath(),
+  args: z.optional(z.array(string)),
+  env: z.optional(z.array(checkedString((value) => /^[^=]+=/.test(value), '"NAME=value"'))),
+  /** Seconds. */
+  timeout: z.optional(integer.check(z.positive())),
+});
+export type JsonHook = z.infer<typeof jsonHookSchema>;
+
+const hookList = z.optional(z.array(jsonHookSchema));
+
 /** "net.ipv4.ip_forward": dot-separated names, as sysctl(8) takes them; no path tricks. */
 const sysctlName = checkedString(
   (value) => /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/.test(value),
@@ -385,6 +397,8 @@ export const containerJsonSchema = z.strictObject({
   sysctl: z.optional(z.record(sysctlName, string)),
   /** The system call filter of every process of the container. */
   seccomp: z.optional(jsonSeccompSchema),
+  /** Programs run at points of the container's life, as OCI's (and later libcontainer's) hooks. */
+  hooks: z.optional(z.strictObject({ prestart: hookList, poststart: hookList, poststop: hookList })),
   /** Container paths made read-only (bound onto themselves, remounted read-only). */
   readonly_paths: z.optional(z.array(absolutePath())),
   /** Container paths hidden: /dev/null over a file, an empty read-only tmpfs over a directory. */

@@ -23,6 +23,7 @@ describe('toModel', () => {
       networks: [],
       routes: [],
       sysctl: {},
+      hooks: { prestart: [], poststart: [], poststop: [] },
       labels: {},
     });
   });
@@ -75,6 +76,7 @@ describe('toModel', () => {
       ],
       routes: [{ destination: '0.0.0.0/0', source: '172.17.42.2/32', gateway: '172.17.42.1', interfaceName: 'eth0' }],
       sysctl: { 'net.ipv4.ip_forward': '1' },
+      hooks: { prestart: [{ path: '/usr/bin/net-setup', args: ['net-setup', 'up'], env: ['A=b'], timeout: 5 }], poststart: [], poststop: [] },
       seccomp: {
         defaultAction: { type: 'SCMP_ACT_ALLOW' },
         syscalls: [

@@ -6,6 +6,7 @@ import type {
   ContainerJson,
   JsonCgroup,
   JsonDevice,
+  JsonHook,
   JsonIdMapping,
   JsonMount,
   JsonNamespaceName,
@@ -21,6 +22,7 @@ import type {
   Cgroup,
   ContainerModel,
   Device,
+  Hook,
   IdMapping,
   Mount,
   Namespace,
@@ -98,6 +100,11 @@ export function toModel(config: ContainerJson, containerDir: string): ContainerM
     networks: (config.networks ?? []).map(toNetwork),
     routes: (config.routes ?? []).map(toRoute),
     sysctl: { ...config.sysctl },
+    hooks: {
+      prestart: (config.hooks?.prestart ?? []).map(toHook),
+      poststart: (config.hooks?.poststart ?? []).map(toHook),
+      poststop: (config.hooks?.poststop ?? []).map(toHook),
+    },
     ...(config.seccomp && { seccomp: toSeccomp(config.seccomp) }),
     labels: {
       ...(context.apparmor_profile && { apparmorProfile: context.apparmor_profile }),
@@ -189,6 +196,10 @@ function toNetwork(network: JsonNetwork): Network {
     ...(network.hairpin_mode && { hairpinMode: true }),
     ...(network.mtu !== undefined && { mtu: network.mtu }),
   };
+}
+
+function toHook(hook: JsonHook): Hook {
+  return { path: hook.path, args: hook.args ?? [], env: hook.env ?? [], ...(hook.timeout !== undefined && { timeout: hook.timeout }) };
 }
 
 function toSeccomp(seccomp: JsonSeccomp): Seccomp {

@@ -196,6 +196,29 @@ export const processSchema = z.object({
 });
 export type Process = z.infer<typeof processSchema>;
 
+/** A program run by the runtime at a point of the container's life (OCI hooks). */
+export const hookSchema = z.object({
+  /** Absolute path of the program, on the host. */
+  path: string,
+  /** argv, argv[0] included; empty: just the path. */
+  args: stringList,
+  /** Its whole environment. */
+  env: stringList,
+  /** Seconds before it is killed and counted as failed. */
+  timeout: optionalInteger,
+});
+export type Hook = z.infer<typeof hookSchema>;
+
+export const hooksSchema = z.object({
+  /** After the namespaces exist, before the container's set-up goes on: a failure stops it. */
+  prestart: z.array(hookSchema),
+  /** Once the program runs: a failure is a warning. */
+  poststart: z.array(hookSchema),
+  /** After the container exited and its resources were released: a failure is a warning. */
+  poststop: z.array(hookSchema),
+});
+export type Hooks = z.infer<typeof hooksSchema>;
+
 export const containerModelSchema = z.object({
   /** Absolute host path of the root filesystem. */
   rootfs: string,
@@ -217,6 +240,7 @@ export const containerModelSchema = z.object({
   routes: z.array(routeSchema),
   /** The system call filter of every process of the container. */
   seccomp: z.optional(seccompSchema),
+  hooks: hooksSchema,
   /** Kernel parameters ("net.ipv4.ip_forward" → "1") written in the container's namespaces. */
   sysctl: z.record(string, string),
   cgroup: z.optional(cgroupSchema),

@@ -92,6 +92,7 @@ export const EVERY_FIELD = {
   rlimits: [{ type: 'RLIMIT_NOFILE', hard: 1024, soft: 512 }],
   sysctl: { 'net.ipv4.ip_forward': '1' },
   no_new_privileges: true,
+  hooks: { prestart: [{ path: '/usr/bin/net-setup', args: ['net-setup', 'up'], env: ['A=b'], timeout: 5 }] },
   readonly_paths: ['/proc/asound', '/proc/sys'],
   mask_paths: ['/proc/acpi'],
   seccomp: {

@@ -10,6 +10,7 @@ import { lockContainerDir, processStartTime, removeState, writeState } from './c
 import { defaultExecutor, type Executor } from './executor.js';
 import { type ContainerProcess, type ExitStatus, exitStatus } from './exit-status.js';
 import { letGo, processHandle } from './go.js';
+import { hookState, runHooks } from './hooks.js';
 import { writeIdMappings } from './id-mappings.js';
 import { buildInitPlan } from './init-plan.js';
 import { type LaunchedInit, redirectedBy, type StdioEntry } from './launched.js';
@@ -72,7 +73,7 @@ export async function startContainer(options: StartOptions): Promise<RunningCont
       if (cgroups && made) destroyRecordedCgroups(options.dir, cgroups);
     } catch (error) {
       // Kept in the record: the next start here removes them (removeLeftCgroups).
-      options.onWarning?.(`${error instanceof Error ? error.message : String(error)} (the next start in ${options.dir} removes them)`);
+      options.onWarning?.(`${errorMessage(error)} (the next start in ${options.dir} removes them)`);
     } finally {
       unlock();
     }
@@ -92,7 +93,7 @@ export async function startContainer(options: StartOptions): Promise<RunningCont
       if (netns !== undefined) sys.close(netns);
       terminal?.launched();
     }
-    const container = await follow(options.dir, model, plan, sys, launched, { cgroups, networks }, release);
+    const container = await follow(options.dir, model, plan, sys, launched, { cgroups, networks }, release, options.onWarning);
     return terminal ? { ...terminal.attach(container), model } : container;
   } catch (error) {
     terminal?.close();
@@ -110,6 +111,7 @@ async function follow(
   init: LaunchedInit,
   { cgroups, networks }: { cgroups: CgroupManager | undefined; networks: ContainerNetworks | undefined },
   release: () => void,
+  onWarning: ((message: string) => void) | undefined,
 ): Promise<RunningContainer> {
   const exited = new Promise<ExitStatus>((resolve) => {
     init.onExit((end) => {
@@ -117,10 +119,12 @@ async function follow(
       init.stdin?.destroy();
       removeState(dir);
       release();
-      resolve(exitStatus(end));
+      void runHooks('poststop', model.hooks.poststop, hookState(dir, init.pid, 'stopped'))
+        .catch((error: unknown) => onWarning?.(errorMessage(error)))
+        .then(() => resolve(exitStatus(end)));
     });
   });
-  await letGo(plan, sys, init, exited, () => {
+  await letGo(plan, sys, init, exited, async () => {
     const start = processStartTime(init.pid);
     if (start !== undefined) writeState(dir, { pid: init.pid, start });
     // Everything the parent does for the container happens before the go, while the
@@ -130,7 +134,17 @@ async function follow(
     setRlimits(init.pid, model, sys);
     writeIdMappings(init.pid, model);
     networks?.create(init.pid);
+    // Their namespaces exist (a prestart hook is there for the network): the container's
+    // set-up goes on only once they all succeeded.
+    await runHooks('prestart', model.hooks.prestart, hookState(dir, init.pid, 'created'));
   });
+  await runHooks('poststart', model.hooks.poststart, hookState(dir, init.pid, 'running')).catch((error: unknown) =>
+    onWarning?.(errorMessage(error)),
+  );
   return { ...processHandle(init, exited), model };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 

@@ -49,8 +49,9 @@ export function cloneNamespaces(model: ContainerModel): number {
   return flagsOf(model, parentConfiguresNetwork(model) ? ['user', 'pid', 'network'] : ['user', 'pid']);
 }
 
+/** Also when prestart hooks run: they are there to set up the container's network. */
 function parentConfiguresNetwork(model: ContainerModel): boolean {
-  return model.networks.some((network) => network.type === 'veth') || model.routes.length > 0;
+  return model.networks.some((network) => network.type === 'veth') || model.routes.length > 0 || model.hooks.prestart.length > 0;
 }
 
 /** Namespaces the plan itself unshares, first thing. */

@@ -13,11 +13,17 @@ import type { LaunchedInit } from './launched.js';
  * was exec'd. If `prepare` throws, the process gets no go: it reads EOF and exits, and
  * the error is thrown once it is reaped. A failed plan step throws an InitError.
  */
-export async function letGo(plan: Plan, sys: System, init: LaunchedInit, exited: Promise<ExitStatus>, prepare: () => void): Promise<void> {
+export async function letGo(
+  plan: Plan,
+  sys: System,
+  init: LaunchedInit,
+  exited: Promise<ExitStatus>,
+  prepare: () => void | Promise<void>,
+): Promise<void> {
   const errorRecord = readToEnd(init.errorRead);
   let refused: unknown;
   try {
-    prepare();
+    await prepare();
     writeSync(init.syncWrite, Buffer.of(1));
   } catch (error) {
     // EPIPE: the process died before the go; its exit and error record tell why.

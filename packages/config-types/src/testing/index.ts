@@ -23,6 +23,7 @@ export function testModel(overrides: ModelOverrides = {}): ContainerModel {
     networks: [],
     routes: [],
     sysctl: {},
+    hooks: { prestart: [], poststart: [], poststop: [] },
     labels: {},
     ...rest,
   };
