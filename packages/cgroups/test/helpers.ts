@@ -28,7 +28,8 @@ export function counter(): { child: ChildProcess; read: () => number; cleanup: (
     stdio: 'ignore',
   });
   const read = () => (existsSync(file) ? Number(readFileSync(file, 'utf8').trim() || '0') : 0);
-  return { child, read, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  // A `mv` of the loop may outlive the killed shell by a moment, writing into the dir.
+  return { child, read, cleanup: () => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 10 }) };
 }
 
 export async function stop(child: ChildProcess): Promise<void> {

@@ -294,15 +294,17 @@ describe.skipIf(!isRoot)(`library API: stats, pause and resume (cgroups) (${need
   });
 
   it('pause() freezes the container, resume() thaws it', async () => {
-    const container = await create(dir, ['sh', '-c', 'read line; echo "after $line"'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    // It waits for a second line before it exits: the stats after resume() must find it running.
+    const container = await create(dir, ['sh', '-c', 'read line; echo "after $line"; read done'], { stdio: ['pipe', 'pipe', 'ignore'] });
     await container.pause();
     const frozen = await container.stats().next();
     expect(frozen.value).toMatchObject({ freezer: 'FROZEN' });
-    container.stdin!.end('thaw\n');
+    container.stdin!.write('thaw\n');
     await container.resume();
+    await waitForOutput(container.stdout!, 'after thaw\n');
     const thawed = await container.stats().next();
     expect(thawed.value).toMatchObject({ freezer: 'THAWED' });
-    expect(await readAll(container.stdout)).toBe('after thaw\n');
+    container.stdin!.end('\n');
     expect(await container.wait()).toEqual({ exitCode: 0, signal: null });
     await expect(container.pause()).rejects.toMatchObject({ code: 'NOT_RUNNING' });
   });
