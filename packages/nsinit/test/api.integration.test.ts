@@ -21,6 +21,7 @@ import {
   removeContainerDir,
   updateConfig,
   waitForOutput,
+  withContainerDirs,
 } from './harness.js';
 
 /** A Writable that is no fd: create() pipes output into it. */
@@ -38,17 +39,10 @@ function collector() {
 const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
 
 describe.skipIf(!isRoot)(`library API: create, spawn, exec, stats (${needsRoot})`, () => {
-  let before: HostSnapshot;
   let dir: string;
-  beforeEach(async () => {
-    before = hostSnapshot();
-    dir = await makeContainerDir();
+  withContainerDirs((made) => {
+    dir = made;
   });
-  afterEach(async () => {
-    expectNoLeaks(before, dir);
-    await removeContainerDir(dir);
-  });
-  afterAll(removeAllContainerDirs);
 
   describe('stdio', () => {
     it("'pipe' by default: the handle's streams", async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { startContainer } from '@lc/nsinit';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeEach, expect } from 'vitest';
 import { createHostRootfs } from '../src/host-rootfs.js';
 
 /** The built CLI: the tests run what a user runs. */
@@ -58,6 +58,25 @@ export async function removeContainerDir(dir: string): Promise<void> {
 /** Removes every directory makeContainerDir made and no test removed (afterAll). */
 export async function removeAllContainerDirs(): Promise<void> {
   for (const dir of [...created]) await removeContainerDir(dir);
+}
+
+/**
+ * The usual frame of a suite: a fresh container directory before each test (handed to
+ * `use`), and after it the leak check and the directory's removal.
+ */
+export function withContainerDirs(use: (dir: string) => void, overrides: Record<string, unknown> = {}): void {
+  let before: HostSnapshot;
+  let dir: string;
+  beforeEach(async () => {
+    before = hostSnapshot();
+    dir = await makeContainerDir(overrides);
+    use(dir);
+  });
+  afterEach(async () => {
+    expectNoLeaks(before, dir);
+    await removeContainerDir(dir);
+  });
+  afterAll(removeAllContainerDirs);
 }
 
 // --- the CLI ---------------------------------------------------------------------

@@ -5,33 +5,21 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { startContainer } from '@lc/nsinit';
 import { isRoot, needsRoot } from '@lc/vitest-config';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  expectNoLeaks,
-  type HostSnapshot,
-  hostSnapshot,
-  makeContainerDir,
   readAll,
-  removeAllContainerDirs,
-  removeContainerDir,
   updateConfig,
+  withContainerDirs,
 } from './harness.js';
 
 /** A hook that runs `script` in sh, with the state on its stdin and `file` as $0. */
 const shellHook = (script: string, file: string, more: Record<string, unknown> = {}) => ({ path: '/bin/sh', args: ['sh', '-c', script, file], ...more });
 
 describe.skipIf(!isRoot)(`hooks (${needsRoot})`, () => {
-  let before: HostSnapshot;
   let dir: string;
-  beforeEach(async () => {
-    before = hostSnapshot();
-    dir = await makeContainerDir();
+  withContainerDirs((made) => {
+    dir = made;
   });
-  afterEach(async () => {
-    expectNoLeaks(before, dir);
-    await removeContainerDir(dir);
-  });
-  afterAll(removeAllContainerDirs);
 
   it('runs prestart in the container\'s namespaces before it goes on, poststart once it runs, poststop once it is gone', async () => {
     // prestart: the container's network namespace as the host sees it, from the pid in the state.

@@ -4,30 +4,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, startContainer } from '@lc/nsinit';
 import { isRoot, needsRoot } from '@lc/vitest-config';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  expectNoLeaks,
-  type HostSnapshot,
-  hostSnapshot,
   isAlive,
-  makeContainerDir,
-  removeAllContainerDirs,
-  removeContainerDir,
   waitForOutput,
+  withContainerDirs,
 } from './harness.js';
 
 describe.skipIf(!isRoot)(`run and disposal (${needsRoot})`, () => {
-  let before: HostSnapshot;
   let dir: string;
-  beforeEach(async () => {
-    before = hostSnapshot();
-    dir = await makeContainerDir();
+  withContainerDirs((made) => {
+    dir = made;
   });
-  afterEach(async () => {
-    expectNoLeaks(before, dir);
-    await removeContainerDir(dir);
-  });
-  afterAll(removeAllContainerDirs);
 
   it('collects stdout, stderr and the exit status, with input on stdin', async () => {
     const result = await run(dir, ['sh', '-c', 'read line; echo "got $line"; echo oops >&2; exit 3'], { input: 'hello\n' });

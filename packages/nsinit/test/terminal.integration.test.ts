@@ -4,32 +4,20 @@
 import { readdirSync } from 'node:fs';
 import { create, defaultExecutor } from '@lc/nsinit';
 import { isRoot, needsRoot } from '@lc/vitest-config';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  expectNoLeaks,
-  type HostSnapshot,
-  hostSnapshot,
-  makeContainerDir,
   readAll,
-  removeAllContainerDirs,
-  removeContainerDir,
   waitForOutput,
+  withContainerDirs,
 } from './harness.js';
 
 const openFds = () => readdirSync('/proc/self/fd').length;
 
 describe.skipIf(!isRoot)(`a container with a terminal, from the library (${needsRoot})`, () => {
-  let before: HostSnapshot;
   let dir: string;
-  beforeEach(async () => {
-    before = hostSnapshot();
-    dir = await makeContainerDir({ tty: true });
-  });
-  afterEach(async () => {
-    expectNoLeaks(before, dir);
-    await removeContainerDir(dir);
-  });
-  afterAll(removeAllContainerDirs);
+  withContainerDirs((made) => {
+    dir = made;
+  }, { tty: true });
 
   it('talks to a shell through the master, resizes it, and closes the master after the output', async () => {
     const fds = openFds();
