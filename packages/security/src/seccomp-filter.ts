@@ -4,7 +4,7 @@
 // rule, then the default action. Jumps stay inside a block, far below the 255 a BPF
 // jump can hold.
 import type { SeccompAction, SeccompArg } from '@lc/config-types';
-import type { Arch } from '@lc/system';
+import { type Arch, errnoNumber } from '@lc/system';
 
 const BPF_LD_W_ABS = 0x20;
 const BPF_JMP_JEQ_K = 0x15;
@@ -22,8 +22,6 @@ const AUDIT_ARCH: Record<Arch, number> = { x64: 0xc000003e, arm64: 0xc00000b7 };
 /** x32 system calls reach an x86-64 kernel with this bit set in nr, under the same arch. */
 const X32_SYSCALL_BIT = 0x40000000;
 
-const ENOSYS = 38;
-
 /** <linux/seccomp.h> return values. */
 export function actionValue(action: SeccompAction): number {
   switch (action.type) {
@@ -34,7 +32,7 @@ export function actionValue(action: SeccompAction): number {
     case 'SCMP_ACT_TRAP':
       return 0x00030000;
     case 'SCMP_ACT_ERRNO':
-      return 0x00050000 | (action.errno ?? 1); // EPERM unless told
+      return 0x00050000 | (action.errno ?? errnoNumber('EPERM')); // EPERM unless told
     case 'SCMP_ACT_LOG':
       return 0x7ffc0000;
     case 'SCMP_ACT_ALLOW':
@@ -77,7 +75,7 @@ export function seccompProgram(arch: Arch, rules: readonly FilterRule[], default
       program.push([code, resolve(jt), resolve(jf), k >>> 0]);
     });
   };
-  const refuse = 0x00050000 | ENOSYS;
+  const refuse = actionValue({ type: 'SCMP_ACT_ERRNO', errno: errnoNumber('ENOSYS') });
   emit([
     [BPF_LD_W_ABS, SECCOMP_DATA_ARCH, 0, 0],
     [BPF_JMP_JEQ_K, AUDIT_ARCH[arch], 1, 0],
