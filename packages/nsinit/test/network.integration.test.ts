@@ -3,7 +3,7 @@
 // containers reach each other, a container reaches a listener on the bridge's
 // address, and nothing is left (the host ends go with the containers).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { containerNetworkStats, type RunningContainer, startContainer } from '@lc/nsinit';
@@ -18,16 +18,19 @@ import {
   removeAllContainerDirs,
   removeContainerDir,
   runScript,
+  updateConfig,
   waitForOutput,
 } from './harness.js';
 
 const BRIDGE = `lctb${process.pid % 100000}`;
 const SUBNET = '10.213.0';
 
-function ip(...args: string[]): void {
-  const result = spawnSync('ip', args, { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`ip ${args.join(' ')}: ${result.stderr.trim()}`);
+function run(command: string, ...args: string[]): void {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')}: ${result.stderr.trim()}`);
 }
+
+const ip = (...args: string[]) => run('ip', ...args);
 
 const veth = (host: number, more: Record<string, unknown> = {}) => ({
   type: 'veth',
@@ -146,18 +149,23 @@ describe.skipIf(!isRoot)(`veth networks (${needsRoot})`, () => {
   });
 
   it('joins the network namespace at context.nspath (netns strategy) and sees exactly its interfaces', async () => {
-    const name = `lctns${process.pid % 100000}`;
-    ip('netns', 'add', name);
+    // A namespace bound on a file of the test's own (`ip netns add` would leave
+    // /run/netns mounted on the host the first time it runs).
+    const dir = await makeContainerDir();
+    dirs.push(dir);
+    const nspath = join(dir, 'netns');
+    writeFileSync(nspath, '');
+    run('unshare', `--net=${nspath}`, 'true');
     try {
-      ip('-n', name, 'link', 'add', 'lcta', 'type', 'veth', 'peer', 'name', 'lctb');
-      const dir = await makeContainerDir({ networks: [{ type: 'netns', context: { nspath: `/run/netns/${name}` } }] });
-      dirs.push(dir);
+      run('nsenter', `--net=${nspath}`, 'ip', 'link', 'add', 'lcta', 'type', 'veth', 'peer', 'name', 'lctb');
+      await updateConfig(dir, { networks: [{ type: 'netns', context: { nspath } }] });
       const result = await runScript(dir, 'ls /sys/class/net; stat -L -c %i /proc/self/ns/net');
       const words = result.stdout.trim().split(/\s+/);
       expect(words.slice(0, -1)).toEqual(['lcta', 'lctb', 'lo']);
-      expect(Number(words.at(-1))).toBe(statSync(`/run/netns/${name}`).ino);
+      expect(Number(words.at(-1))).toBe(statSync(nspath).ino);
     } finally {
-      ip('netns', 'del', name);
+      run('umount', nspath);
+      rmSync(nspath);
     }
   });
 
