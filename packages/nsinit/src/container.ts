@@ -2,7 +2,7 @@
 import type { CgroupManager } from '@lc/cgroups';
 import { type ContainerModel, loadContainerConfig } from '@lc/config-types';
 import { linuxSystem, type Plan, type System } from '@lc/system';
-import { cloneInit } from './clone-init.js';
+import { cloneForked } from './clone-init.js';
 import { containerCgroups, createRecordedCgroups, destroyRecordedCgroups } from './container-cgroups.js';
 import { openProcessConsole, type ProcessConsole } from './container-console.js';
 import { type ContainerNetworks, containerNetworks } from './container-network.js';
@@ -13,6 +13,7 @@ import { letGo, processHandle } from './go.js';
 import { hookState, runHooks } from './hooks.js';
 import { writeIdMappings } from './id-mappings.js';
 import { buildInitPlan } from './init-plan.js';
+import { NETNS_SLOT } from './init-protocol.js';
 import type { LaunchedInit, StdioEntry } from './launched.js';
 import { openJoinedNetworkNamespace } from './network-namespace.js';
 import { notYetApplied } from './not-yet-applied.js';
@@ -87,7 +88,9 @@ export async function startContainer(options: StartOptions): Promise<RunningCont
     try {
       const processStdio = terminal?.stdio ?? stdio;
       launched =
-        executor === 'native' ? cloneInit(model, plan, sys, processStdio, netns) : spawnInit(model, plan, sys, processStdio, netns);
+        executor === 'native'
+          ? await cloneForked(plan, sys, processStdio, netns === undefined ? {} : { [NETNS_SLOT]: netns })
+          : spawnInit(model, plan, sys, processStdio, netns);
     } finally {
       // The executor's process has its own copies now.
       if (netns !== undefined) sys.close(netns);
