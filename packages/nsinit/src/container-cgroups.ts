@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { attachDeviceProgram, type CgroupManager, createCgroupManager, deviceProgram } from '@lc/cgroups';
 import type { ContainerModel } from '@lc/config-types';
 import type { System } from '@lc/system';
+import { faultPoint } from './fault-injection.js';
 
 const RECORD = 'cgroups';
 
@@ -36,6 +37,7 @@ export function containerCgroups(model: ContainerModel, sys: System): CgroupMana
 /** Makes the cgroups, recording them first; on failure nothing is left, not even the record. */
 export function createRecordedCgroups(dir: string, cgroups: CgroupManager): void {
   record(dir, { paths: cgroups.paths, created: [] });
+  faultPoint('cgroups-recorded');
   try {
     cgroups.create();
   } catch (error) {
