@@ -2,9 +2,9 @@
 // exists, recorded in the container directory before they are made (so a later
 // nsinit can remove what an interrupted one left), joined while the process waits on
 // the sync pipe, and removed after it exited.
-import { readFileSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { attachDeviceProgram, type CgroupManager, createCgroupManager, deviceProgram } from '@lc/cgroups';
+import { existsSync, readFileSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { attachDeviceProgram, type CgroupManager, createCgroupManager, deviceProgram, nodeCgroupFiles } from '@lc/cgroups';
 import type { ContainerModel } from '@lc/config-types';
 import type { System } from '@lc/system';
 import { faultPoint } from './fault-injection.js';
@@ -25,6 +25,7 @@ export interface CgroupRecord {
 export function containerCgroups(model: ContainerModel, sys: System): CgroupManager | undefined {
   if (!model.cgroup || process.geteuid?.() !== 0) return undefined;
   return createCgroupManager(model.cgroup, {
+    files: { ...nodeCgroupFiles, mkdir: makeDirectory },
     devices: model.devices,
     // cgroup v2 has no devices files: the rules become an eBPF program on the directory
     // (removed with it).
@@ -34,9 +35,16 @@ export function containerCgroups(model: ContainerModel, sys: System): CgroupMana
   });
 }
 
+function makeDirectory(path: string): void {
+  nodeCgroupFiles.mkdir(path);
+  faultPoint('cgroup-made');
+}
+
 /** Makes the cgroups, recording them first; on failure nothing is left, not even the record. */
 export function createRecordedCgroups(dir: string, cgroups: CgroupManager): void {
-  record(dir, { paths: cgroups.paths, created: [] });
+  // The parents create() may make are recorded as made before it makes them: an nsinit
+  // killed between two mkdirs leaves none that a later start or delete does not know of.
+  record(dir, { paths: cgroups.paths, created: missingParents(Object.values(cgroups.paths)) });
   faultPoint('cgroups-recorded');
   try {
     cgroups.create();
@@ -45,6 +53,19 @@ export function createRecordedCgroups(dir: string, cgroups: CgroupManager): void
     throw error;
   }
   record(dir, { paths: cgroups.paths, created: cgroups.created });
+}
+
+/** The directories above `leaves` that do not exist yet, outermost first. */
+function missingParents(leaves: readonly string[]): string[] {
+  const missing = new Set<string>();
+  for (const leaf of leaves) {
+    const chain: string[] = [];
+    for (let parent = dirname(leaf); parent !== dirname(parent) && !existsSync(parent); parent = dirname(parent)) {
+      chain.unshift(parent);
+    }
+    for (const parent of chain) missing.add(parent);
+  }
+  return [...missing];
 }
 
 export function destroyRecordedCgroups(dir: string, cgroups: CgroupManager): void {

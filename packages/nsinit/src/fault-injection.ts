@@ -19,6 +19,8 @@ export const KILL_POINTS = [
   'locked',
   /** The cgroups are recorded, not yet made. */
   'cgroups-recorded',
+  /** The first cgroup directory is made (a new parent's, when the parent is new). */
+  'cgroup-made',
   'cgroups-created',
   /** The container's process exists and waits on the sync pipe. */
   'launched',
