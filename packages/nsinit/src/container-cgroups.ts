@@ -5,9 +5,10 @@
 import { existsSync, readFileSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { attachDeviceProgram, type CgroupManager, createCgroupManager, deviceProgram, nodeCgroupFiles } from '@lc/cgroups';
-import type { ContainerModel } from '@lc/config-types';
+import { type ContainerModel, LcError } from '@lc/config-types';
 import type { System } from '@lc/system';
 import { faultPoint } from './fault-injection.js';
+import { type CgroupName, isContainerCgroup, killCgroupProcesses, sleepSync } from './left-processes.js';
 
 const RECORD = 'cgroups';
 
@@ -73,12 +74,21 @@ export function destroyRecordedCgroups(dir: string, cgroups: CgroupManager): voi
   forget(dir);
 }
 
-/** Removes the cgroups an nsinit that died recorded (their processes died with it). */
-export function removeLeftCgroups(dir: string): void {
+/**
+ * Removes the cgroups a dead container's record names: an nsinit that died left them, or
+ * processes the container forked kept them busy at its exit. Those processes are killed
+ * first where `cgroup` (the config's name and parent) says the directory is the
+ * container's (left-processes.ts). A directory still busy is an error, and the record
+ * stays for the next try.
+ */
+export function removeLeftCgroups(dir: string, sys: System, cgroup: CgroupName | undefined): void {
   const left = readRecord(dir);
   if (!left) return;
+  const leaves = [...new Set(Object.values(left.paths))];
+  for (const leaf of leaves) if (cgroup && isContainerCgroup(leaf, cgroup)) killCgroupProcesses(sys, leaf);
   // Deepest first: the container's own directories, then the parents made for them.
-  for (const path of [...Object.values(left.paths), ...[...left.created].reverse()]) removeDirectory(path);
+  for (const leaf of leaves) removeDirectory(leaf, false);
+  for (const parent of [...left.created].reverse()) removeDirectory(parent, true);
   forget(dir);
 }
 
@@ -107,12 +117,25 @@ function forget(dir: string): void {
   }
 }
 
-function removeDirectory(path: string): void {
-  try {
-    rmdirSync(path);
-  } catch (error) {
-    // Gone already, or a parent another container still uses.
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'EBUSY' && code !== 'ENOTEMPTY') throw error;
+/** Delays between rmdir attempts: a process leaves its cgroup a little after its exit. */
+const RETRY_DELAYS_MS = [5, 10, 20, 40, 80, 160];
+
+/** ENOENT is success; EBUSY is retried, then thrown — unless `shared`: a parent another container still uses. */
+function removeDirectory(path: string, shared: boolean): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      rmdirSync(path);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      const busy = code === 'EBUSY' || code === 'ENOTEMPTY';
+      if (busy && shared) return;
+      const delay = RETRY_DELAYS_MS[attempt];
+      if (!busy || delay === undefined) {
+        throw new LcError(code ?? 'CGROUP', `${path}: ${busy ? 'processes are still in it' : 'rmdir'}: ${code}`, { cause: error });
+      }
+      sleepSync(delay);
+    }
   }
 }

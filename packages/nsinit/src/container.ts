@@ -46,7 +46,7 @@ export async function startContainer(options: StartOptions): Promise<RunningCont
   const { model } = await loadContainerConfig(options.dir);
   const stdio = options.stdio ?? ['inherit', 'inherit', 'inherit'];
   for (const note of notYetApplied(model)) options.onWarning?.(note);
-  const unlock = await lockContainerDir(sys, options.dir);
+  const unlock = await lockContainerDir(sys, options.dir, model.cgroup);
   faultPoint('locked');
   let terminal: ProcessConsole | undefined;
   let plan: Plan;
