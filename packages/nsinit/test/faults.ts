@@ -41,10 +41,15 @@ export function removeBridge(): void {
  * A container directory whose start uses every part of lc: bind and tmpfs mounts, an
  * extra device node, a veth on FAULT_BRIDGE, cgroups with limits, a user namespace (the
  * native executor only: a Node init cannot enter one), seccomp, a terminal, a user
- * other than root, sysctl, rlimits. `cgroupParent` names the cgroup parent it makes.
+ * other than root, sysctl, rlimits. `cgroupParent` names the cgroup parent it makes;
+ * without `pidNamespace` it shares the host's pid namespace (and then needs no
+ * `userNamespace`: proc can only be mounted by the owner of a pid namespace).
  */
-export async function fullContainerDir(executor: Executor, cgroupParent: string): Promise<string> {
-  const userNamespace = executor === 'native';
+export async function fullContainerDir(
+  executor: Executor,
+  cgroupParent: string,
+  { pidNamespace = true, userNamespace = executor === 'native' } = {},
+): Promise<string> {
   const dir = await makeContainerDir();
   // The remapped root (HOST_ROOT) needs search permission down to the rootfs.
   if (userNamespace) chmodSync(dir, 0o755);
@@ -52,7 +57,14 @@ export async function fullContainerDir(executor: Executor, cgroupParent: string)
   await updateConfig(dir, {
     tty: true,
     user: 'daemon',
-    namespaces: { NEWNS: true, NEWUTS: true, NEWIPC: true, NEWPID: true, NEWNET: true, ...(userNamespace ? { NEWUSER: true } : {}) },
+    namespaces: {
+      NEWNS: true,
+      NEWUTS: true,
+      NEWIPC: true,
+      NEWNET: true,
+      ...(pidNamespace ? { NEWPID: true } : {}),
+      ...(userNamespace ? { NEWUSER: true } : {}),
+    },
     ...(userNamespace
       ? {
           uid_mappings: [{ container_id: 0, host_id: HOST_ROOT, size: 65536 }],
