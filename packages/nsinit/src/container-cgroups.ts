@@ -2,13 +2,20 @@
 // exists, recorded in the container directory before they are made (so a later
 // nsinit can remove what an interrupted one left), joined while the process waits on
 // the sync pipe, and removed after it exited.
-import { existsSync, readFileSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { attachDeviceProgram, type CgroupManager, createCgroupManager, deviceProgram, nodeCgroupFiles } from '@lc/cgroups';
-import { type ContainerModel, LcError } from '@lc/config-types';
+import {
+  attachDeviceProgram,
+  type CgroupManager,
+  createCgroupManager,
+  deviceProgram,
+  nodeCgroupFiles,
+  removeDirectory,
+} from '@lc/cgroups';
+import type { ContainerModel } from '@lc/config-types';
 import type { System } from '@lc/system';
 import { faultPoint } from './fault-injection.js';
-import { type CgroupName, isContainerCgroup, killCgroupProcesses, sleepSync } from './left-processes.js';
+import { type CgroupName, isContainerCgroup, killCgroupProcesses } from './left-processes.js';
 
 const RECORD = 'cgroups';
 
@@ -87,8 +94,8 @@ export function removeLeftCgroups(dir: string, sys: System, cgroup: CgroupName |
   const leaves = [...new Set(Object.values(left.paths))];
   for (const leaf of leaves) if (cgroup && isContainerCgroup(leaf, cgroup)) killCgroupProcesses(sys, leaf);
   // Deepest first: the container's own directories, then the parents made for them.
-  for (const leaf of leaves) removeDirectory(leaf, false);
-  for (const parent of [...left.created].reverse()) removeDirectory(parent, true);
+  for (const leaf of leaves) removeDirectory(nodeCgroupFiles, leaf);
+  for (const parent of [...left.created].reverse()) removeDirectory(nodeCgroupFiles, parent, true);
   forget(dir);
 }
 
@@ -117,25 +124,3 @@ function forget(dir: string): void {
   }
 }
 
-/** Delays between rmdir attempts: a process leaves its cgroup a little after its exit. */
-const RETRY_DELAYS_MS = [5, 10, 20, 40, 80, 160];
-
-/** ENOENT is success; EBUSY is retried, then thrown — unless `shared`: a parent another container still uses. */
-function removeDirectory(path: string, shared: boolean): void {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      rmdirSync(path);
-      return;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return;
-      const busy = code === 'EBUSY' || code === 'ENOTEMPTY';
-      if (busy && shared) return;
-      const delay = RETRY_DELAYS_MS[attempt];
-      if (!busy || delay === undefined) {
-        throw new LcError(code ?? 'CGROUP', `${path}: ${busy ? 'processes are still in it' : 'rmdir'}: ${code}`, { cause: error });
-      }
-      sleepSync(delay);
-    }
-  }
-}

@@ -70,6 +70,6 @@ function processesIn(leaf: string): number[] {
     .map(Number);
 }
 
-export function sleepSync(ms: number): void {
+function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
