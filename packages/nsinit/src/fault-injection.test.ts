@@ -21,7 +21,7 @@ describe('withTestFault', () => {
     expect(withTestFault(built)).toBe(built);
   });
 
-  it('fail:N makes step N close(-1) under its own label', () => {
+  it('fail:N puts close(-1) under the label of step N before it', () => {
     process.env.LC_TEST_FAULT = 'fail:1';
     expect(withTestFault(plan()).steps[1]).toMatchObject({ syscall: 'close', label: 'chdir /' });
   });

@@ -21,16 +21,20 @@ function samplePlan(): Plan {
 }
 
 describe('withFailureAt', () => {
-  it('replaces the step by close(-1) under its own label, with the fail policy', () => {
+  it('puts close(-1) before the step, under its label and with the fail policy, renumbering later jumps', () => {
     const plan = samplePlan();
     const failing = withFailureAt(plan, 1);
-    expect(failing.steps).toHaveLength(plan.steps.length);
+    expect(failing.steps).toHaveLength(plan.steps.length + 1);
     expect(failing.steps[1]).toMatchObject({ syscall: 'close', label: 'chdir /tmp', onError: { policy: 'fail' } });
-    expect(renderPlan(failing).split('\n')[1]).toBe('1  close(-1)');
-    expect(failing.steps.filter((_, i) => i !== 1)).toEqual(plan.steps.filter((_, i) => i !== 1));
+    expect(renderPlan(failing).split('\n').slice(1, 5)).toEqual([
+      '1  close(-1)',
+      '2  chdir("/tmp")  [ENOENT ok]',
+      '3  execve("/usr/local/bin/true", ["true"], [])  [on error goto 4]',
+      '4  execve("/usr/bin/true", ["true"], [])',
+    ]);
   });
 
-  it('fails with EBADF on the real kernel, as the step it replaced', () => {
+  it('fails with EBADF on the real kernel, as the step it stands before', () => {
     const b = new PlanBuilder(linuxSystem().arch);
     steps.umask(b, 0o22);
     steps.umask(b, 0o22);

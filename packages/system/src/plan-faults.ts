@@ -10,22 +10,24 @@ import { type Arg, imm, type Plan, type Step } from './plan.js';
 import { syscallNumber } from './syscall-numbers.js';
 
 /**
- * `close(-1)` in place of step `index`, with that step's label and the `fail` policy:
- * the plan stops there with EBADF, reported as the step's own failure. No fd is ever
- * -1, so it fails the same way in both executors, in any namespace, before and after
- * the pivot, and under any seccomp filter that lets a program close a file (a bad
- * system call number would give ENOSYS only until an allowlist filter is installed).
+ * `close(-1)` just before step `index`, with that step's label and the `fail` policy: the
+ * plan stops there with EBADF, reported as the step's own failure (its index is the
+ * step's). No fd is ever -1, so it fails the same way in both executors, in any namespace,
+ * before and after the pivot, and under any seccomp filter that lets a program close a
+ * file (a bad system call number would give ENOSYS only until an allowlist filter is
+ * installed). Inserted rather than in place: the step itself stays in the plan, which
+ * may need it to be there (the executor's re-exec step makes the launcher provide its
+ * memfd).
  */
 export function withFailureAt(plan: Plan, index: number): Plan {
-  const original = stepAt(plan, index);
   const failing: Step = {
     syscall: 'close',
     nr: syscallNumber('close', plan.arch),
     args: [imm(-1, 'fd')],
     onError: { policy: 'fail' },
-    label: original.label,
+    label: stepAt(plan, index).label,
   };
-  return { ...plan, steps: plan.steps.map((step, i) => (i === index ? failing : step)) };
+  return { ...plan, steps: insertBefore(plan.steps, index, [failing]) };
 }
 
 /** How many steps `withPauseAt` inserts. */
@@ -36,8 +38,7 @@ export const PAUSE_STEPS = 3;
  * it. The process sits in rt_sigtimedwait until the test sends `signal` (from outside:
  * the waiting process may be PID 1 of its own pid namespace, which the kernel only
  * spares a signal it has blocked or handles) — long enough to kill the parent at exactly
- * that point. Jumps to a later step are renumbered; a jump to step `index` lands on the
- * pause, as running into it does.
+ * that point.
  */
 export function withPauseAt(plan: Plan, index: number, signal: number): Plan {
   stepAt(plan, index);
@@ -60,16 +61,24 @@ export function withPauseAt(plan: Plan, index: number, signal: number): Plan {
     onError: { policy: 'fail' },
     label,
   };
-  const moved = plan.steps.map((step) =>
-    step.onError.policy === 'jump' && step.onError.to > index
-      ? { ...step, onError: { policy: 'jump' as const, to: step.onError.to + PAUSE_STEPS } }
-      : step,
-  );
   return {
     ...plan,
-    steps: [...moved.slice(0, index), mask(SIG_BLOCK), wait, mask(SIG_UNBLOCK), ...moved.slice(index)],
+    steps: insertBefore(plan.steps, index, [mask(SIG_BLOCK), wait, mask(SIG_UNBLOCK)]),
     data: [...plan.data, { kind: 'bytes', value: set, describe: `[signal ${signal}]` }],
   };
+}
+
+/**
+ * `inserted` before step `index`. Jumps to a later step are renumbered; a jump to step
+ * `index` lands on the inserted steps, as running into it does.
+ */
+function insertBefore(steps: readonly Step[], index: number, inserted: readonly Step[]): Step[] {
+  const moved = steps.map((step) =>
+    step.onError.policy === 'jump' && step.onError.to > index
+      ? { ...step, onError: { policy: 'jump' as const, to: step.onError.to + inserted.length } }
+      : step,
+  );
+  return [...moved.slice(0, index), ...inserted, ...moved.slice(index)];
 }
 
 function stepAt(plan: Plan, index: number): Step {
