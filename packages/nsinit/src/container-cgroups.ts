@@ -2,7 +2,7 @@
 // exists, recorded in the container directory before they are made (so a later
 // nsinit can remove what an interrupted one left), joined while the process waits on
 // the sync pipe, and removed after it exited.
-import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   attachDeviceProgram,
@@ -15,7 +15,8 @@ import {
 import type { ContainerModel } from '@lc/config-types';
 import type { System } from '@lc/system';
 import { faultPoint } from './fault-injection.js';
-import { type CgroupName, isContainerCgroup, killCgroupProcesses } from './left-processes.js';
+import { isContainerCgroup, killCgroupProcesses, underCgroupMount } from './left-processes.js';
+import { forgetRecord, readJsonRecord, recordError, writeRecord } from './records.js';
 
 const RECORD = 'cgroups';
 
@@ -88,8 +89,9 @@ export function destroyRecordedCgroups(dir: string, cgroups: CgroupManager): voi
  * container's (left-processes.ts). A directory still busy is an error, and the record
  * stays for the next try.
  */
-export function removeLeftCgroups(dir: string, sys: System, cgroup: CgroupName | undefined): void {
-  const left = readRecord(dir);
+export function removeLeftCgroups(dir: string, sys: System, model: ContainerModel | undefined): void {
+  const cgroup = model?.cgroup;
+  const left = readRecord(dir, model);
   if (!left) return;
   const leaves = [...new Set(Object.values(left.paths))];
   for (const leaf of leaves) if (cgroup && isContainerCgroup(leaf, cgroup)) killCgroupProcesses(sys, leaf);
@@ -100,27 +102,43 @@ export function removeLeftCgroups(dir: string, sys: System, cgroup: CgroupName |
 }
 
 /** Moves `pid` into the cgroups of the container recorded in `dir` (a joined process). */
-export function joinRecordedCgroups(dir: string, pid: number): void {
-  for (const path of Object.values(readRecord(dir)?.paths ?? {})) writeFileSync(join(path, 'cgroup.procs'), String(pid));
+export function joinRecordedCgroups(dir: string, pid: number, model: ContainerModel): void {
+  for (const path of Object.values(readRecord(dir, model)?.paths ?? {})) writeFileSync(join(path, 'cgroup.procs'), String(pid));
 }
 
 function record(dir: string, value: CgroupRecord): void {
-  writeFileSync(join(dir, RECORD), `${JSON.stringify(value)}\n`);
+  writeRecord(dir, RECORD, `${JSON.stringify(value)}\n`);
 }
 
-function readRecord(dir: string): CgroupRecord | undefined {
-  try {
-    return JSON.parse(readFileSync(join(dir, RECORD), 'utf8')) as CgroupRecord;
-  } catch {
-    return undefined;
+/**
+ * The record, checked before anything is done with it: every directory below a cgroup
+ * mount; the container's own ones where its config (`model`, when it could be read)
+ * puts them, the parents made for them above those.
+ */
+function readRecord(dir: string, model: ContainerModel | undefined): CgroupRecord | undefined {
+  const value = readJsonRecord(dir, RECORD);
+  if (value === undefined) return undefined;
+  const fail = (reason: string) => recordError(dir, RECORD, reason);
+  if (typeof value !== 'object' || value === null) throw fail('not a cgroups record');
+  const { paths, created } = value as Partial<Record<keyof CgroupRecord, unknown>>;
+  if (typeof paths !== 'object' || paths === null || !Array.isArray(created)) throw fail('not a cgroups record');
+  const leaves = Object.values(paths as Record<string, unknown>);
+  for (const leaf of leaves) {
+    if (typeof leaf !== 'string' || !underCgroupMount(leaf)) throw fail(`names ${JSON.stringify(leaf)}, not a cgroup`);
+    if (model && !(model.cgroup && isContainerCgroup(leaf, model.cgroup))) {
+      throw fail(`names ${leaf}, not where the config puts this container's cgroup`);
+    }
   }
+  for (const parent of created) {
+    // The manager's list of what it made holds the leaves themselves too.
+    const ours = (leaf: unknown) => leaf === parent || (leaf as string).startsWith(`${parent}/`);
+    if (typeof parent !== 'string' || !underCgroupMount(parent) || !leaves.some(ours)) {
+      throw fail(`names ${JSON.stringify(parent)}, not one of this container's cgroups or a parent of them`);
+    }
+  }
+  return value as CgroupRecord;
 }
 
 function forget(dir: string): void {
-  try {
-    unlinkSync(join(dir, RECORD));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  forgetRecord(dir, RECORD);
 }
-

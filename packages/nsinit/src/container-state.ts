@@ -1,13 +1,13 @@
 // The container directory's record of a running container, as the 2014 nsinit kept
 // it: `pid` (the host pid of the container's PID 1) and `start` (field 22 of
 // /proc/<pid>/stat), so a recycled pid is never mistaken for the container.
-import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import type { ContainerModel } from '@lc/config-types';
 import { errnoNumber, LOCK_EX, LOCK_NB, SysError, type System } from '@lc/system';
 import { removeLeftCgroups } from './container-cgroups.js';
 import { removeLeftNetworks } from './container-network.js';
 import { ContainerRunningError } from './errors.js';
-import type { CgroupName } from './left-processes.js';
+import { forgetRecord, readRecord, writeRecord } from './records.js';
 
 export interface RecordedContainer {
   readonly pid: number;
@@ -32,18 +32,12 @@ function statFields(pid: number): string[] | undefined {
 }
 
 export function writeState(dir: string, container: RecordedContainer): void {
-  writeFileSync(join(dir, 'pid'), `${container.pid}`);
-  writeFileSync(join(dir, 'start'), container.start);
+  writeRecord(dir, 'pid', `${container.pid}`);
+  writeRecord(dir, 'start', container.start);
 }
 
 export function removeState(dir: string): void {
-  for (const name of ['pid', 'start']) {
-    try {
-      unlinkSync(join(dir, name));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-  }
+  for (const name of ['pid', 'start']) forgetRecord(dir, name);
 }
 
 /** The container recorded in `dir` if that process still runs; a stale record (or a zombie) reads as none. */
@@ -51,8 +45,8 @@ export function runningContainer(dir: string): RecordedContainer | undefined {
   let pid: number;
   let start: string;
   try {
-    pid = Number.parseInt(readFileSync(join(dir, 'pid'), 'utf8'), 10);
-    start = readFileSync(join(dir, 'start'), 'utf8').trim();
+    pid = Number.parseInt(readRecord(dir, 'pid') ?? '', 10);
+    start = (readRecord(dir, 'start') ?? '').trim();
   } catch {
     return undefined;
   }
@@ -75,10 +69,10 @@ export function runningContainer(dir: string): RecordedContainer | undefined {
  * exec closes the copy). A busy lock with no container recorded in the directory is
  * therefore retried for a while before it counts as another start in progress.
  */
-export async function lockContainerDir(sys: System, dir: string, cgroup: CgroupName | undefined): Promise<() => void> {
+export async function lockContainerDir(sys: System, dir: string, model: ContainerModel | undefined): Promise<() => void> {
   const deadline = Date.now() + LOCK_PATIENCE_MS;
   for (let wait = 1; ; wait = Math.min(2 * wait, 50)) {
-    const release = tryLock(sys, dir, cgroup);
+    const release = tryLock(sys, dir, model);
     if (release) return release;
     const running = runningContainer(dir);
     if (running || Date.now() >= deadline) throw new ContainerRunningError(dir, running?.pid);
@@ -88,7 +82,7 @@ export async function lockContainerDir(sys: System, dir: string, cgroup: CgroupN
 
 const LOCK_PATIENCE_MS = 2000;
 
-function tryLock(sys: System, dir: string, cgroup: CgroupName | undefined): (() => void) | undefined {
+function tryLock(sys: System, dir: string, model: ContainerModel | undefined): (() => void) | undefined {
   const fd = openSync(dir, 'r');
   try {
     sys.flock(fd, LOCK_EX | LOCK_NB);
@@ -102,8 +96,8 @@ function tryLock(sys: System, dir: string, cgroup: CgroupName | undefined): (() 
   // otherwise be held until this process exits), and the records stay for a next try.
   try {
     if (!runningContainer(dir)) {
-      removeLeftNetworks(dir, sys);
-      removeLeftCgroups(dir, sys, cgroup);
+      removeLeftNetworks(dir, sys, model);
+      removeLeftCgroups(dir, sys, model);
       removeState(dir);
     }
   } catch (error) {

@@ -18,6 +18,7 @@ import { NETNS_SLOT } from './init-protocol.js';
 import type { LaunchedInit, StdioEntry } from './launched.js';
 import { openJoinedNetworkNamespace } from './network-namespace.js';
 import { notYetApplied } from './not-yet-applied.js';
+import { checkDirectoryOutOfReach } from './out-of-reach.js';
 import { setRlimits } from './rlimits.js';
 import { spawnInit } from './spawn-init.js';
 
@@ -45,9 +46,10 @@ export async function startContainer(options: StartOptions): Promise<RunningCont
   const sys = options.sys ?? linuxSystem();
   const executor = options.executor ?? defaultExecutor();
   const { model } = await loadContainerConfig(options.dir);
+  checkDirectoryOutOfReach(options.dir, model);
   const stdio = options.stdio ?? ['inherit', 'inherit', 'inherit'];
   for (const note of notYetApplied(model)) options.onWarning?.(note);
-  const unlock = await lockContainerDir(sys, options.dir, model.cgroup);
+  const unlock = await lockContainerDir(sys, options.dir, model);
   faultPoint('locked');
   let terminal: ProcessConsole | undefined;
   let plan: Plan;

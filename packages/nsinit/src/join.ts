@@ -9,6 +9,7 @@ import { type ContainerProcess, type ExitStatus, exitStatus } from './exit-statu
 import { letGo, processHandle } from './go.js';
 import { buildJoinPlan, JOIN_ORDER, namespaceSlot } from './join-plan.js';
 import type { StdioEntry } from './launched.js';
+import { checkDirectoryOutOfReach } from './out-of-reach.js';
 import { setRlimits } from './rlimits.js';
 
 export interface ExecInOptions {
@@ -27,6 +28,7 @@ export async function execInContainer(options: ExecInOptions): Promise<JoinedPro
   const stdio = options.stdio ?? ['inherit', 'inherit', 'inherit'];
   if (process.arch !== 'x64') throw new LcError('UNSUPPORTED', 'joining a container needs the native executor (x86-64)');
   const { model } = await loadContainerConfig(options.dir);
+  checkDirectoryOutOfReach(options.dir, model);
   const running = runningContainer(options.dir);
   if (!running) throw new LcError('NOT_RUNNING', `${options.dir}: no container is running there`);
   const plan = buildJoinPlan(model, options.args, sys);
@@ -65,7 +67,7 @@ export async function execInContainer(options: ExecInOptions): Promise<JoinedPro
     // The joined process belongs to the container's cgroups and has its limits too,
     // before it runs anything.
     await letGo(plan, sys, joined, exited, () => {
-      joinRecordedCgroups(options.dir, joined.pid);
+      joinRecordedCgroups(options.dir, joined.pid, model);
       setRlimits(joined.pid, model, sys);
     });
     const handle = processHandle(joined, exited);

@@ -15,11 +15,16 @@ export type CgroupName = Pick<Cgroup, 'name' | 'parent'>;
 /** Whether `leaf` is where the config puts the container: `<a cgroup mount>/…/<parent>/<name>`. */
 export function isContainerCgroup(leaf: string, cgroup: CgroupName): boolean {
   const relative = [...cgroup.parent.split('/').filter((segment) => segment !== ''), cgroup.name].join('/');
+  return leaf.endsWith(`/${relative}`) && underCgroupMount(leaf);
+}
+
+/** Whether `path` is a directory below one of this host's cgroup mounts (and no `..` trick). */
+export function underCgroupMount(path: string): boolean {
   // normalize() drops "..": a path that had one is not what it seems.
-  if (!isAbsolute(leaf) || normalize(leaf) !== leaf || !leaf.endsWith(`/${relative}`)) return false;
+  if (!isAbsolute(path) || normalize(path) !== path) return false;
   const layout = readLayout();
   const mounts = [...Object.values(layout.v1), ...(layout.unified ? [layout.unified] : [])];
-  return mounts.some(({ mountPoint }) => leaf.startsWith(`${mountPoint}/`));
+  return mounts.some(({ mountPoint }) => path.startsWith(`${mountPoint}/`));
 }
 
 /** How long the processes of a cgroup get to be gone after SIGKILL. */

@@ -172,13 +172,13 @@ describe.skipIf(!isRoot)(`veth networks (${needsRoot})`, () => {
   it('removes the veth an interrupted nsinit left, as recorded in the directory', async () => {
     const dir = await containerDir(veth(51));
     // An nsinit that died after making its pair: its record names the host end, its pid is gone.
-    ip('link', 'add', 'lctleft0', 'type', 'veth', 'peer', 'name', 'lctleft1');
-    writeFileSync(join(dir, 'network'), JSON.stringify(['lctleft0']));
+    ip('link', 'add', 'lctdeadbeef', 'type', 'veth', 'peer', 'name', 'lctdeadbeefp');
+    writeFileSync(join(dir, 'network'), JSON.stringify(['lctdeadbeef']));
     writeFileSync(join(dir, 'pid'), '999999999');
     writeFileSync(join(dir, 'start'), '1');
     const result = await runScript(dir, 'true');
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(readdirSync('/sys/class/net').filter((name) => name.startsWith('lctleft'))).toEqual([]);
+    expect(readdirSync('/sys/class/net').filter((name) => name.startsWith('lctdeadbeef'))).toEqual([]);
   });
 
   it('refuses a missing bridge or a bad address in one line naming the field, leaving nothing', async () => {
