@@ -94,6 +94,14 @@ export const PR = {
   CAP_AMBIENT: 47,
 } as const;
 
+/** PR_CAP_AMBIENT's operations (arg2). */
+export const PR_CAP_AMBIENT = {
+  IS_SET: 1,
+  RAISE: 2,
+  LOWER: 3,
+  CLEAR_ALL: 4,
+} as const;
+
 export const SIG_SETMASK = 2;
 
 /** Terminal ioctls (asm-generic: the same on x86-64 and aarch64). */
