@@ -39,7 +39,7 @@ describe('toModel', () => {
       sysctl: {},
       hooks: { prestart: [], poststart: [], poststop: [] },
       seccomp: defaultSeccomp([]),
-      cgroup: { name: 'box-95b23e70', parent: 'lc', devicesOnly: true, deviceAccess: false },
+      cgroup: { name: 'lc-box-95b23e70', parent: '', devicesOnly: true, deviceAccess: false },
       labels: {},
     });
   });
@@ -65,10 +65,10 @@ describe('toModel', () => {
     expect(model({ capabilities: ['CAP_SYS_PTRACE', 'MKNOD'] }).seccomp).toEqual(defaultSeccomp(['SYS_PTRACE', 'MKNOD']));
   });
 
-  it('names the default cgroup after the directory and a hash of its path', () => {
+  it('names the default cgroup after the directory and a hash of its path, with no parent to share', () => {
     const web = (dir: string) => model({}, dir).cgroup?.name ?? '';
-    expect(web('/a/web')).toMatch(/^web-[0-9a-f]{8}$/);
-    expect(web('/b/web')).toMatch(/^web-[0-9a-f]{8}$/);
+    expect(web('/a/web')).toMatch(/^lc-web-[0-9a-f]{8}$/);
+    expect(web('/b/web')).toMatch(/^lc-web-[0-9a-f]{8}$/);
     expect(web('/a/web')).not.toBe(web('/b/web'));
     expect(web('/a/web/')).toBe(web('/a/web'));
   });
@@ -255,7 +255,7 @@ describe('toModel', () => {
       deviceAccess: true,
     });
     // No cgroups section: a cgroup only for the devices allow-list.
-    expect(model({}, '/c/web').cgroup).toMatchObject({ parent: 'lc', devicesOnly: true, deviceAccess: false });
+    expect(model({}, '/c/web').cgroup).toMatchObject({ parent: '', devicesOnly: true, deviceAccess: false });
   });
 
   it('leaves out Go zero values: empty hostname, labels, freezer; swappiness -1', () => {
