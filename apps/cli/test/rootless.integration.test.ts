@@ -1,77 +1,23 @@
 // Rootless containers: nsinit run by an unprivileged user, with a config that maps
 // only that user's uid and gid (what `nsinit rootfs` writes for a non-root user). The
 // test creates the user and removes it again.
-import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { chownSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isRoot, needsRoot } from '@lc/vitest-config';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CLI, expectNoLeaks, type HostSnapshot, hostSnapshot } from '../../../packages/nsinit/test/harness.js';
+import { describe, expect, it } from 'vitest';
+import {
+  asUser,
+  nativeExecutor,
+  nsinitAsUser as nsinit,
+  useRootlessUser,
+  withRootlessContainerDirs,
+} from '../../../packages/nsinit/test/rootless-user.js';
 
-const USER = 'lc-rootless-test';
-const native = (process.env.LC_EXECUTOR ?? (process.arch === 'x64' ? 'native' : 'node')) === 'native';
-
-/** The checkout, and where the test user sees it (see asUser). */
-const REPOSITORY = fileURLToPath(new URL('../../..', import.meta.url));
-const MIRROR = `/tmp/lc-rootless-checkout-${process.pid}`;
-
-/**
- * Runs `command` as the test user. The checkout may sit below a directory only root
- * can enter (a clone in a mkdtemp folder): the user sees it bound at MIRROR, in a
- * mount namespace of its own, so the host's mounts stay as they are.
- */
-function asUser(command: readonly string[]) {
-  const script = 'mount --bind "$1" "$2" && shift 2 && exec /usr/sbin/runuser -u "$@"';
-  const result = spawnSync(
-    'unshare',
-    ['--mount', '--propagation', 'private', '/bin/sh', '-c', script, 'sh', REPOSITORY, MIRROR, USER, '--', ...command],
-    {
-      encoding: 'utf8',
-      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', ...(process.env.LC_EXECUTOR ? { LC_EXECUTOR: process.env.LC_EXECUTOR } : {}) },
-    },
-  );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** nsinit as the test user. */
-function nsinit(args: readonly string[]) {
-  return asUser([process.execPath, join(MIRROR, relative(REPOSITORY, CLI)), ...args]);
-}
-
-describe.skipIf(!isRoot || !native)(`rootless containers (${needsRoot} to create the test user; native executor)`, () => {
-  let createdUser = false;
-  let uid = 0;
-  let before: HostSnapshot;
-  let dir: string;
-
-  beforeAll(() => {
-    if (spawnSync('id', ['-u', USER]).status !== 0) {
-      const made = spawnSync('useradd', ['--no-create-home', '--shell', '/usr/sbin/nologin', USER], { encoding: 'utf8' });
-      if (made.status !== 0) throw new Error(`useradd ${USER}: ${made.stderr.trim()}`);
-      createdUser = true;
-    }
-    uid = Number(spawnSync('id', ['-u', USER], { encoding: 'utf8' }).stdout.trim());
-    mkdirSync(MIRROR, { mode: 0o755 });
-    const check = asUser(['test', '-r', join(MIRROR, relative(REPOSITORY, CLI))]);
-    if (check.code !== 0) throw new Error(`${USER} cannot read the checkout through ${MIRROR}: ${check.stderr.trim()}`);
-  });
-
-  afterAll(() => {
-    rmdirSync(MIRROR);
-    if (createdUser) spawnSync('userdel', [USER]);
-  });
-
-  beforeEach(() => {
-    before = hostSnapshot();
-    dir = join('/tmp', `lc-rootless-${process.pid}-${Date.now()}`);
-    const made = nsinit(['rootfs', dir]);
-    expect(made.code, made.stderr).toBe(0);
-  });
-
-  afterEach(() => {
-    expectNoLeaks(before, dir);
-    rmSync(dir, { recursive: true, force: true });
+describe.skipIf(!isRoot || !nativeExecutor)(`rootless containers (${needsRoot} to create the test user; native executor)`, () => {
+  const user = useRootlessUser();
+  let dir = '';
+  withRootlessContainerDirs((made) => {
+    dir = made;
   });
 
   it('runs as root inside, mapped to the unprivileged user, as PID 1 with its own hostname and loopback', () => {
@@ -86,7 +32,7 @@ describe.skipIf(!isRoot || !native)(`rootless containers (${needsRoot} to create
     expect(result.stderr).toBe('');
     expect(result.code).toBe(7);
     const lines = result.stdout.trim().split('\n').map((line) => line.trim().replace(/\s+/g, ' '));
-    expect(lines.slice(0, 4)).toEqual(['0', `0 ${uid} 1`, '1', 'lc']);
+    expect(lines.slice(0, 4)).toEqual(['0', `0 ${user.uid()} 1`, '1', 'lc']);
     expect(lines[4]).toMatch(/^lo UNKNOWN 127\.0\.0\.1\/8/);
     expect(existsSync(join(dir, 'rootfs/tmp/mine'))).toBe(true);
     expect(readdirSync(dir).sort()).toEqual(['container.json', 'rootfs']);
