@@ -9,21 +9,16 @@ import {
   asUser,
   nativeExecutor,
   nsinitAsUser as nsinit,
-  useRootlessUser,
-  withRootlessContainerDirs,
+  useRootlessContainers,
 } from '../../../packages/nsinit/test/rootless-user.js';
 
 describe.skipIf(!isRoot || !nativeExecutor)(`rootless containers (${needsRoot} to create the test user; native executor)`, () => {
-  const user = useRootlessUser();
-  let dir = '';
-  withRootlessContainerDirs((made) => {
-    dir = made;
-  });
+  const rootless = useRootlessContainers();
 
   it('runs as root inside, mapped to the unprivileged user, as PID 1 with its own hostname and loopback', () => {
     const result = nsinit([
       '-r',
-      dir,
+      rootless.dir(),
       'exec',
       'sh',
       '-c',
@@ -32,14 +27,14 @@ describe.skipIf(!isRoot || !nativeExecutor)(`rootless containers (${needsRoot} t
     expect(result.stderr).toBe('');
     expect(result.code).toBe(7);
     const lines = result.stdout.trim().split('\n').map((line) => line.trim().replace(/\s+/g, ' '));
-    expect(lines.slice(0, 4)).toEqual(['0', `0 ${user.uid()} 1`, '1', 'lc']);
+    expect(lines.slice(0, 4)).toEqual(['0', `0 ${rootless.uid()} 1`, '1', 'lc']);
     expect(lines[4]).toMatch(/^lo UNKNOWN 127\.0\.0\.1\/8/);
-    expect(existsSync(join(dir, 'rootfs/tmp/mine'))).toBe(true);
-    expect(readdirSync(dir).sort()).toEqual(['container.json', 'rootfs']);
+    expect(existsSync(join(rootless.dir(), 'rootfs/tmp/mine'))).toBe(true);
+    expect(readdirSync(rootless.dir()).sort()).toEqual(['container.json', 'rootfs']);
   });
 
   it('keeps the read-only root, binds and restrictions a rootful container has', () => {
-    const file = join(dir, 'container.json');
+    const file = join(rootless.dir(), 'container.json');
     const config = JSON.parse(readFileSync(file, 'utf8')) as { mounts: object[] } & Record<string, unknown>;
     config.readonly_fs = true;
     config.context = { restrictions: '1' };
@@ -47,11 +42,11 @@ describe.skipIf(!isRoot || !nativeExecutor)(`rootless containers (${needsRoot} t
     // A rootfs path made read-only in a user namespace: its locked flags are kept.
     config.readonly_paths = ['/etc'];
     writeFileSync(file, JSON.stringify(config));
-    const { uid: owner, gid } = statSync(dir);
+    const { uid: owner, gid } = statSync(rootless.dir());
     chownSync(file, owner, gid);
     const result = nsinit([
       '-r',
-      dir,
+      rootless.dir(),
       'exec',
       'sh',
       '-c',
@@ -65,7 +60,7 @@ describe.skipIf(!isRoot || !nativeExecutor)(`rootless containers (${needsRoot} t
   });
 
   it('gives a rootless interactive container its terminal (tty: true)', () => {
-    const tty = `${dir}-tty`;
+    const tty = `${rootless.dir()}-tty`;
     expect(nsinit(['rootfs', '--tty', tty]).code).toBe(0);
     try {
       // No terminal on this side: the pipes are relayed through the container's pty.
@@ -78,10 +73,10 @@ describe.skipIf(!isRoot || !nativeExecutor)(`rootless containers (${needsRoot} t
   });
 
   it('fails with one line and exit 125 when the config maps ids the user does not own', () => {
-    const config = join(dir, 'container.json');
+    const config = join(rootless.dir(), 'container.json');
     const fixed = asUser(['sed', '-i', 's/"host_id": [0-9]*/"host_id": 0/', config]);
     expect(fixed.code).toBe(0);
-    const result = nsinit(['-r', dir, 'exec', 'true']);
+    const result = nsinit(['-r', rootless.dir(), 'exec', 'true']);
     expect(result.code).toBe(125);
     expect(result.stderr).toMatch(/^nsinit: uid_mappings: write \/proc\/\d+\/uid_map: EPERM \(unprivileged: map only your own uid and gid\)\n$/);
   });

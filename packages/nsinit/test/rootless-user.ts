@@ -97,3 +97,13 @@ export function runAsUser(dir: string, args: readonly string[]): { exitCode: num
   const { code, stdout, stderr } = nsinitAsUser(['-r', dir, 'exec', ...args]);
   return { exitCode: code, signal: null, stdout, stderr };
 }
+
+/** The usual frame of a rootless suite: the test user, and a container directory of its own per test. */
+export function useRootlessContainers(): { dir: () => string; uid: () => number } {
+  const user = useRootlessUser();
+  let dir = '';
+  withRootlessContainerDirs((made) => {
+    dir = made;
+  });
+  return { dir: () => dir, uid: user.uid };
+}

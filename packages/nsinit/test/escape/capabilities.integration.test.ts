@@ -5,7 +5,7 @@
 import { isRoot, needsRoot } from '@lc/vitest-config';
 import { describe, expect, it } from 'vitest';
 import { withContainerDirs } from '../harness.js';
-import { nativeExecutor, runAsUser, useRootlessUser, withRootlessContainerDirs } from '../rootless-user.js';
+import { nativeExecutor, runAsUser, useRootlessContainers } from '../rootless-user.js';
 import { asFirstProcess, PROCESSES, python, reported } from './attack.js';
 
 /**
@@ -56,16 +56,12 @@ describe.skipIf(!isRoot)(`inheritable capabilities from inside (${needsRoot})`, 
 });
 
 describe.skipIf(!isRoot || !nativeExecutor)(`inheritable capabilities in a rootless container (${needsRoot} to create its user; native executor)`, () => {
-  useRootlessUser();
-  let dir = '';
-  withRootlessContainerDirs((made) => {
-    dir = made;
-  });
+  const rootless = useRootlessContainers();
 
   it('has no inheritable or ambient set either', () => {
     // Only root is mapped there: no user 1000 to run the +ei file as.
     const sets = reported<Record<string, string>>(
-      runAsUser(dir, python("report({line.split(':')[0]: line.split()[1] for line in open('/proc/self/status') if line.startswith('Cap')})")),
+      runAsUser(rootless.dir(), python("report({line.split(':')[0]: line.split()[1] for line in open('/proc/self/status') if line.startswith('Cap')})")),
     );
     expect([sets.CapInh, sets.CapAmb]).toEqual([NONE, NONE]);
     expect(sets.CapBnd).not.toBe(NONE);

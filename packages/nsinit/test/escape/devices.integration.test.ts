@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { isRoot, needsRoot } from '@lc/vitest-config';
 import { describe, expect, it } from 'vitest';
 import { updateConfig, withContainerDirs } from '../harness.js';
-import { nativeExecutor, runAsUser, useRootlessUser, withRootlessContainerDirs } from '../rootless-user.js';
+import { nativeExecutor, runAsUser, useRootlessContainers } from '../rootless-user.js';
 import { asFirstProcess, PROCESSES, python, reported } from './attack.js';
 
 /** The block device the host's / is on, when it is one (a real disk, not an overlay). */
@@ -93,14 +93,10 @@ describe.skipIf(!isRoot)(`device nodes from inside (${needsRoot})`, () => {
 });
 
 describe.skipIf(!isRoot || !nativeExecutor)(`device nodes from inside a rootless container (${needsRoot} to create its user; native executor)`, () => {
-  useRootlessUser();
-  let dir = '';
-  withRootlessContainerDirs((made) => {
-    dir = made;
-  });
+  const rootless = useRootlessContainers();
 
   it('makes no node at all: a user namespace cannot mknod (its /dev nodes are binds of the host\'s)', () => {
-    const result = reported<Record<string, [string, string]>>(runAsUser(dir, python(MKNOD_AND_OPEN(NODES))));
+    const result = reported<Record<string, [string, string]>>(runAsUser(rootless.dir(), python(MKNOD_AND_OPEN(NODES))));
     for (const node of NODES) expect(result[node.name], node.name).toEqual(['EPERM', 'ENOENT']);
   });
 });

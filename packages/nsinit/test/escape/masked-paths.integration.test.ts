@@ -6,7 +6,7 @@ import { DEFAULT_MASKED_PATHS } from '@lc/config-types';
 import { isRoot, needsRoot } from '@lc/vitest-config';
 import { describe, expect, it } from 'vitest';
 import { updateConfig, withContainerDirs } from '../harness.js';
-import { nativeExecutor, runAsUser, useRootlessUser, withRootlessContainerDirs } from '../rootless-user.js';
+import { nativeExecutor, runAsUser, useRootlessContainers } from '../rootless-user.js';
 import { asFirstProcess, PROCESSES, python, reported } from './attack.js';
 
 /** What the container sees at each path: a file's length, a directory's entries, or the errno. */
@@ -69,14 +69,10 @@ describe.skipIf(!isRoot)(`masked /proc and /sys paths from inside (${needsRoot})
 });
 
 describe.skipIf(!isRoot || !nativeExecutor)(`masked paths from inside a rootless container (${needsRoot} to create its user; native executor)`, () => {
-  useRootlessUser();
-  let dir = '';
-  withRootlessContainerDirs((made) => {
-    dir = made;
-  });
+  const rootless = useRootlessContainers();
 
   it('hides them there too', () => {
-    const seen = reported<Seen>(runAsUser(dir, python(LOOK(DEFAULT_MASKED_PATHS))));
+    const seen = reported<Seen>(runAsUser(rootless.dir(), python(LOOK(DEFAULT_MASKED_PATHS))));
     for (const path of DEFAULT_MASKED_PATHS) {
       if (onTheHost(path) === 'file') expect(seen[path], path).toEqual({ bytes: 0, null: true });
       if (onTheHost(path) === 'directory') expect(seen[path], path).toEqual({ entries: [], create: 'EROFS' });

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isRoot, needsRoot } from '@lc/vitest-config';
 import { describe, expect, it } from 'vitest';
 import { updateConfig, withContainerDirs } from '../harness.js';
-import { nativeExecutor, runAsUser, useRootlessUser, withRootlessContainerDirs } from '../rootless-user.js';
+import { nativeExecutor, runAsUser, useRootlessContainers } from '../rootless-user.js';
 import { asFirstProcess, PROCESSES, python, reported } from './attack.js';
 
 /** Opens every file under /proc/sys (and /proc/sysrq-trigger) for writing, writing nothing. */
@@ -85,18 +85,14 @@ report(oserror(write))
 });
 
 describe.skipIf(!isRoot || !nativeExecutor)(`/proc/sys from inside a rootless container (${needsRoot} to create its user; native executor)`, () => {
-  useRootlessUser();
-  let dir = '';
-  withRootlessContainerDirs((made) => {
-    dir = made;
-  });
+  const rootless = useRootlessContainers();
 
   it('refuses every file under /proc/sys to a writer, on a read-only mount', () => {
-    const { files } = reported<Opened>(runAsUser(dir, python(OPEN_EVERY_FILE)));
+    const { files } = reported<Opened>(runAsUser(rootless.dir(), python(OPEN_EVERY_FILE)));
     const paths = Object.keys(files);
     expect(paths.length).toBeGreaterThan(500);
     expect(paths.filter((path) => files[path]![1] === 'opened'), 'opened for writing').toEqual([]);
     // Root of a user namespace fails most permission checks first (EACCES); the mount is read-only all the same.
-    expect(reported(runAsUser(dir, python("report(' /proc/sys ro,' in open('/proc/self/mountinfo').read())")))).toBe(true);
+    expect(reported(runAsUser(rootless.dir(), python("report(' /proc/sys ro,' in open('/proc/self/mountinfo').read())")))).toBe(true);
   });
 });

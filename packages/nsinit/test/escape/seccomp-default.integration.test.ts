@@ -6,7 +6,7 @@
 import { isRoot, needsRoot } from '@lc/vitest-config';
 import { describe, expect, it } from 'vitest';
 import { readConfig, updateConfig, withContainerDirs } from '../harness.js';
-import { nativeExecutor, runAsUser, useRootlessUser, withRootlessContainerDirs } from '../rootless-user.js';
+import { nativeExecutor, runAsUser, useRootlessContainers } from '../rootless-user.js';
 import { asFirstProcess, PROCESSES, python, reported } from './attack.js';
 
 interface Refused {
@@ -132,20 +132,16 @@ describe.skipIf(!isRoot || process.arch !== 'x64')(`the default seccomp profile 
 });
 
 describe.skipIf(!isRoot || !nativeExecutor)(`the default seccomp profile in a rootless container (${needsRoot} to create its user; native executor)`, () => {
-  useRootlessUser();
-  let dir = '';
-  withRootlessContainerDirs((made) => {
-    dir = made;
-  });
+  const rootless = useRootlessContainers();
 
   it('refuses the same calls, though root of its user namespace holds every capability there', () => {
-    const results = reported<Record<string, string>>(runAsUser(dir, python(CALL_EACH(REFUSED))));
+    const results = reported<Record<string, string>>(runAsUser(rootless.dir(), python(CALL_EACH(REFUSED))));
     expect(results).toMatchObject({ ...Object.fromEntries(REFUSED.map((call) => [call.name, 'EPERM'])), 'clone with CLONE_NEWUSER': 'EPERM', clone3: 'ENOSYS', clone: 'ok' });
   });
 
   it('answers keyctl and unshare with "seccomp": "unconfined"', async () => {
-    await updateConfig(dir, { seccomp: 'unconfined' });
+    await updateConfig(rootless.dir(), { seccomp: 'unconfined' });
     const tried = REFUSED.filter((call) => call.name === 'keyctl' || call.name === 'unshare');
-    expect(reported<Record<string, string>>(runAsUser(dir, python(CALL_EACH(tried))))).toMatchObject({ keyctl: 'ok', unshare: 'ok' });
+    expect(reported<Record<string, string>>(runAsUser(rootless.dir(), python(CALL_EACH(tried))))).toMatchObject({ keyctl: 'ok', unshare: 'ok' });
   });
 });
