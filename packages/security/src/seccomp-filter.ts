@@ -138,19 +138,31 @@ export function seccompProgram(arch: Arch, rules: readonly FilterRule[], default
   if (arch === 'x64') asm.emit([BPF_JMP_JGE_K, X32_SYSCALL_BIT, 0, 1], [BPF_RET_K, refuse, 0, 0]);
 
   const chains = rulesByNumber(rules);
+  // Sorted once, without destructuring in the loops: this runs cold in every nsinit, where
+  // a comparator that destructures entries cost milliseconds.
+  const numbers = [...chains.keys()].sort((a, b) => a - b);
   const decided = new Map<number, number[]>(); // action → numbers one unconditional rule decides
-  for (const [nr, chain] of chains) {
-    if (chain.length === 1 && chain[0]!.conditions.length === 0) decided.set(chain[0]!.action, [...(decided.get(chain[0]!.action) ?? []), nr]);
+  const conditional: number[] = [];
+  for (const nr of numbers) {
+    const chain = chains.get(nr)!;
+    const only = chain[0]!;
+    if (chain.length > 1 || only.conditions.length > 0) {
+      conditional.push(nr);
+      continue;
+    }
+    const group = decided.get(only.action);
+    if (group) group.push(nr);
+    else decided.set(only.action, [nr]);
   }
   // The largest group first: most system calls a program makes are the allowed ones.
-  for (const [action, numbers] of [...decided].sort(([, a], [, b]) => b.length - a.length)) jumpTable(asm, action, numbers);
-  for (const [nr, chain] of chains) {
-    if (chain.length > 1 || chain[0]!.conditions.length > 0) conditionalChain(asm, nr, chain, defaultAction);
-  }
+  const actions = [...decided.keys()].sort((a, b) => decided.get(b)!.length - decided.get(a)!.length);
+  for (const action of actions) jumpTable(asm, action, decided.get(action)!);
+  for (const nr of conditional) conditionalChain(asm, nr, chains.get(nr)!, defaultAction);
 
   const refusing = defaultAction !== actionValue({ type: 'SCMP_ACT_ALLOW' }) && defaultAction !== actionValue({ type: 'SCMP_ACT_LOG' });
-  if (options.newerGetEnosys && refusing && chains.size > 0) {
-    asm.emit([BPF_LD_W_ABS, SECCOMP_DATA_NR, 0, 0], [BPF_JMP_JGT_K, Math.max(...chains.keys()), 0, 1], [BPF_RET_K, refuse, 0, 0]);
+  const newest = numbers[numbers.length - 1];
+  if (options.newerGetEnosys && refusing && newest !== undefined) {
+    asm.emit([BPF_LD_W_ABS, SECCOMP_DATA_NR, 0, 0], [BPF_JMP_JGT_K, newest, 0, 1], [BPF_RET_K, refuse, 0, 0]);
   }
   asm.emit([BPF_RET_K, defaultAction, 0, 0]);
   return asm.bytes();
@@ -160,11 +172,11 @@ export function seccompProgram(arch: Arch, rules: readonly FilterRule[], default
 function rulesByNumber(rules: readonly FilterRule[]): Map<number, FilterRule[]> {
   const chains = new Map<number, FilterRule[]>();
   for (const rule of rules) {
-    const chain = chains.get(rule.nr) ?? [];
-    if (chain.at(-1)?.conditions.length === 0) continue;
-    chains.set(rule.nr, [...chain, rule]);
+    const chain = chains.get(rule.nr);
+    if (!chain) chains.set(rule.nr, [rule]);
+    else if (chain[chain.length - 1]!.conditions.length > 0) chain.push(rule);
   }
-  return new Map([...chains].sort(([a], [b]) => a - b));
+  return chains;
 }
 
 /**

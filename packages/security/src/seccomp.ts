@@ -53,9 +53,30 @@ export function seccompSteps(b: PlanBuilder, model: ContainerModel, phase: Secco
   if (!seccomp) return;
   const wanted: SeccompPhase = model.process.noNewPrivileges ? 'before-exec' : 'before-credentials';
   if (phase !== wanted) return;
-  const rules = seccompRules(seccomp, b.arch);
-  const program = seccompProgram(b.arch, rules, actionValue(seccomp.defaultAction), { newerGetEnosys: true });
+  const { program, describe } = compiled(seccomp, b.arch);
   const name = seccomp.name === undefined ? '' : ` "${seccomp.name}"`;
-  const describe = `<seccomp filter${name}: ${rules.length} system calls, default ${seccomp.defaultAction.type}>`;
   steps.seccompFilter(b, program, describe, { label: `install the seccomp filter${name}` });
+}
+
+/**
+ * The filter of a model, compiled once per architecture: a long-lived process starting
+ * containers of one directory gets the same (cached) model each time, and the default
+ * profile is some three hundred rules.
+ */
+const programs = new WeakMap<Seccomp, Map<Arch, { program: Uint8Array; describe: string }>>();
+
+function compiled(seccomp: Seccomp, arch: Arch): { program: Uint8Array; describe: string } {
+  const byArch = programs.get(seccomp) ?? new Map<Arch, { program: Uint8Array; describe: string }>();
+  programs.set(seccomp, byArch);
+  let entry = byArch.get(arch);
+  if (!entry) {
+    const rules = seccompRules(seccomp, arch);
+    const name = seccomp.name === undefined ? '' : ` "${seccomp.name}"`;
+    entry = {
+      program: seccompProgram(arch, rules, actionValue(seccomp.defaultAction), { newerGetEnosys: true }),
+      describe: `<seccomp filter${name}: ${rules.length} system calls, default ${seccomp.defaultAction.type}>`,
+    };
+    byArch.set(arch, entry);
+  }
+  return entry;
 }
