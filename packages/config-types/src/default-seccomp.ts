@@ -8,7 +8,10 @@
 // x86-64 names only: lc's filter refuses the i386 and x32 ABIs outright (ENOSYS), and
 // has no other architecture's table yet. System calls newer than every one listed
 // (above futex_waitv here) get ENOSYS from the filter compiler, as runc does, so a
-// program falls back to the call it used before (glibc's fchmodat2 → fchmodat).
+// program falls back to the call it used before (glibc's fchmodat2 → fchmodat). That
+// includes the ones moby added in 2024 (cachestat, fchmodat2, map_shadow_stack,
+// futex_wake, futex_wait, futex_requeue): lc's table, made from the build host's
+// headers, stops at 450 and cannot name them yet.
 import type { Capability, Seccomp, SeccompArg } from './model.js';
 
 /** What plans call this filter. */

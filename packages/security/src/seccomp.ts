@@ -54,8 +54,12 @@ export function seccompSteps(b: PlanBuilder, model: ContainerModel, phase: Secco
   const wanted: SeccompPhase = model.process.noNewPrivileges ? 'before-exec' : 'before-credentials';
   if (phase !== wanted) return;
   const { program, describe } = compiled(seccomp, b.arch);
-  const name = seccomp.name === undefined ? '' : ` "${seccomp.name}"`;
-  steps.seccompFilter(b, program, describe, { label: `install the seccomp filter${name}` });
+  steps.seccompFilter(b, program, describe, { label: `install the seccomp filter${quotedName(seccomp)}` });
+}
+
+/** ` "default"` for a named filter (the default profile), nothing otherwise. */
+function quotedName(seccomp: Seccomp): string {
+  return seccomp.name === undefined ? '' : ` "${seccomp.name}"`;
 }
 
 /**
@@ -71,10 +75,9 @@ function compiled(seccomp: Seccomp, arch: Arch): { program: Uint8Array; describe
   let entry = byArch.get(arch);
   if (!entry) {
     const rules = seccompRules(seccomp, arch);
-    const name = seccomp.name === undefined ? '' : ` "${seccomp.name}"`;
     entry = {
       program: seccompProgram(arch, rules, actionValue(seccomp.defaultAction), { newerGetEnosys: true }),
-      describe: `<seccomp filter${name}: ${rules.length} system calls, default ${seccomp.defaultAction.type}>`,
+      describe: `<seccomp filter${quotedName(seccomp)}: ${rules.length} system calls, default ${seccomp.defaultAction.type}>`,
     };
     byArch.set(arch, entry);
   }
