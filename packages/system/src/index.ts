@@ -19,7 +19,7 @@ export type {
   Step,
   StepOptions,
 } from './plan.js';
-export { IGNORE, ignoreErrno, imm, PlanBuilder, ZERO_RESULT_ERRNO } from './plan.js';
+export { EXECUTOR_INPUT, IGNORE, ignoreErrno, imm, PlanBuilder, REPORT_FLAG, ZERO_RESULT_ERRNO } from './plan.js';
 export type { MountArgs } from './plan-steps.js';
 export * as steps from './plan-steps.js';
 export { renderPlan, renderStep } from './render-plan.js';

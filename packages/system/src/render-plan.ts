@@ -21,6 +21,7 @@ const NAMED_VALUES: Partial<Record<ArgFormat, ReadonlyMap<number, string>>> = {
   'prctl-ambient': invert(prefixed('PR_CAP_AMBIENT_', PR_CAP_AMBIENT)),
   signal: invert(SIGNALS),
   fcntl: new Map([
+    [0, 'F_DUPFD'],
     [1, 'F_GETFD'],
     [2, 'F_SETFD'],
   ]),
@@ -62,7 +63,12 @@ export function renderStep(plan: Plan, step: Step, shownBefore: (data: number) =
     })
     .join(', ');
   const result = step.result === undefined ? '' : ` = $${plan.slots[step.result]?.name ?? step.result}`;
-  const flags = `${step.zeroIsError ? '  [0 = error]' : ''}${step.fork ? '  [fork: the parent side exits]' : ''}`;
+  const flags = [
+    step.zeroIsError ? '  [0 = error]' : '',
+    step.fork ? '  [fork: the parent side exits]' : '',
+    step.report ? '  [result reported to the parent]' : '',
+    step.reexec ? '  [the plan goes on in the new image]' : '',
+  ].join('');
   return `${step.syscall}(${args})${result}${renderPolicy(step.onError)}${flags}`;
 }
 
