@@ -20,6 +20,7 @@ export type {
   StepOptions,
 } from './plan.js';
 export { EXECUTOR_INPUT, IGNORE, ignoreErrno, imm, PlanBuilder, REPORT_FLAG, ZERO_RESULT_ERRNO } from './plan.js';
+export { PAUSE_STEPS, withFailureAt, withPauseAt } from './plan-faults.js';
 export type { MountArgs } from './plan-steps.js';
 export * as steps from './plan-steps.js';
 export { renderPlan, renderStep } from './render-plan.js';
