@@ -301,6 +301,9 @@ describe.skipIf(!isRoot)(`nsinit exec on a real kernel (${needsRoot})`, () => {
   it('prints the plan without creating anything', async () => {
     const result = await runCli(dir, ['plan', 'sh', '-c', 'echo hi']);
     expect(result.code, result.stderr).toBe(0);
+    // First what the config leaves to lc's defaults (the devices cgroup is no plan step).
+    expect(result.stdout).toMatch(/^# defaults container\.json leaves to lc:\n# mask_paths .*\n# readonly_paths .*\n# seccomp .*\n# cgroups +devices cgroup lc-.* \(made as root\): .*\n# capabilities .*\n +0 {2}\w/);
+    expect(result.stdout).toContain('seccomp(1, 0, <seccomp filter "default": ');
     expect(result.stdout).toContain('pivot_root(".", ".")');
     expect(result.stdout).toContain(`mount("proc", "${join(dir, 'rootfs', 'proc')}", "proc"`);
     // execvp's search: one execve per PATH entry, each falling through to the next.

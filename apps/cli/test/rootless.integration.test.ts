@@ -1,83 +1,24 @@
 // Rootless containers: nsinit run by an unprivileged user, with a config that maps
 // only that user's uid and gid (what `nsinit rootfs` writes for a non-root user). The
 // test creates the user and removes it again.
-import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { chownSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isRoot, needsRoot } from '@lc/vitest-config';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CLI, expectNoLeaks, type HostSnapshot, hostSnapshot } from '../../../packages/nsinit/test/harness.js';
+import { describe, expect, it } from 'vitest';
+import {
+  asUser,
+  nativeExecutor,
+  nsinitAsUser as nsinit,
+  useRootlessContainers,
+} from '../../../packages/nsinit/test/rootless-user.js';
 
-const USER = 'lc-rootless-test';
-const native = (process.env.LC_EXECUTOR ?? (process.arch === 'x64' ? 'native' : 'node')) === 'native';
-
-/** The checkout, and where the test user sees it (see asUser). */
-const REPOSITORY = fileURLToPath(new URL('../../..', import.meta.url));
-const MIRROR = `/tmp/lc-rootless-checkout-${process.pid}`;
-
-/**
- * Runs `command` as the test user. The checkout may sit below a directory only root
- * can enter (a clone in a mkdtemp folder): the user sees it bound at MIRROR, in a
- * mount namespace of its own, so the host's mounts stay as they are.
- */
-function asUser(command: readonly string[]) {
-  const script = 'mount --bind "$1" "$2" && shift 2 && exec /usr/sbin/runuser -u "$@"';
-  const result = spawnSync(
-    'unshare',
-    ['--mount', '--propagation', 'private', '/bin/sh', '-c', script, 'sh', REPOSITORY, MIRROR, USER, '--', ...command],
-    {
-      encoding: 'utf8',
-      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', ...(process.env.LC_EXECUTOR ? { LC_EXECUTOR: process.env.LC_EXECUTOR } : {}) },
-    },
-  );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** nsinit as the test user. */
-function nsinit(args: readonly string[]) {
-  return asUser([process.execPath, join(MIRROR, relative(REPOSITORY, CLI)), ...args]);
-}
-
-describe.skipIf(!isRoot || !native)(`rootless containers (${needsRoot} to create the test user; native executor)`, () => {
-  let createdUser = false;
-  let uid = 0;
-  let before: HostSnapshot;
-  let dir: string;
-
-  beforeAll(() => {
-    if (spawnSync('id', ['-u', USER]).status !== 0) {
-      const made = spawnSync('useradd', ['--no-create-home', '--shell', '/usr/sbin/nologin', USER], { encoding: 'utf8' });
-      if (made.status !== 0) throw new Error(`useradd ${USER}: ${made.stderr.trim()}`);
-      createdUser = true;
-    }
-    uid = Number(spawnSync('id', ['-u', USER], { encoding: 'utf8' }).stdout.trim());
-    mkdirSync(MIRROR, { mode: 0o755 });
-    const check = asUser(['test', '-r', join(MIRROR, relative(REPOSITORY, CLI))]);
-    if (check.code !== 0) throw new Error(`${USER} cannot read the checkout through ${MIRROR}: ${check.stderr.trim()}`);
-  });
-
-  afterAll(() => {
-    rmdirSync(MIRROR);
-    if (createdUser) spawnSync('userdel', [USER]);
-  });
-
-  beforeEach(() => {
-    before = hostSnapshot();
-    dir = join('/tmp', `lc-rootless-${process.pid}-${Date.now()}`);
-    const made = nsinit(['rootfs', dir]);
-    expect(made.code, made.stderr).toBe(0);
-  });
-
-  afterEach(() => {
-    expectNoLeaks(before, dir);
-    rmSync(dir, { recursive: true, force: true });
-  });
+describe.skipIf(!isRoot || !nativeExecutor)(`rootless containers (${needsRoot} to create the test user; native executor)`, () => {
+  const rootless = useRootlessContainers();
 
   it('runs as root inside, mapped to the unprivileged user, as PID 1 with its own hostname and loopback', () => {
     const result = nsinit([
       '-r',
-      dir,
+      rootless.dir(),
       'exec',
       'sh',
       '-c',
@@ -86,14 +27,14 @@ describe.skipIf(!isRoot || !native)(`rootless containers (${needsRoot} to create
     expect(result.stderr).toBe('');
     expect(result.code).toBe(7);
     const lines = result.stdout.trim().split('\n').map((line) => line.trim().replace(/\s+/g, ' '));
-    expect(lines.slice(0, 4)).toEqual(['0', `0 ${uid} 1`, '1', 'lc']);
+    expect(lines.slice(0, 4)).toEqual(['0', `0 ${rootless.uid()} 1`, '1', 'lc']);
     expect(lines[4]).toMatch(/^lo UNKNOWN 127\.0\.0\.1\/8/);
-    expect(existsSync(join(dir, 'rootfs/tmp/mine'))).toBe(true);
-    expect(readdirSync(dir).sort()).toEqual(['container.json', 'rootfs']);
+    expect(existsSync(join(rootless.dir(), 'rootfs/tmp/mine'))).toBe(true);
+    expect(readdirSync(rootless.dir()).sort()).toEqual(['container.json', 'rootfs']);
   });
 
   it('keeps the read-only root, binds and restrictions a rootful container has', () => {
-    const file = join(dir, 'container.json');
+    const file = join(rootless.dir(), 'container.json');
     const config = JSON.parse(readFileSync(file, 'utf8')) as { mounts: object[] } & Record<string, unknown>;
     config.readonly_fs = true;
     config.context = { restrictions: '1' };
@@ -101,11 +42,11 @@ describe.skipIf(!isRoot || !native)(`rootless containers (${needsRoot} to create
     // A rootfs path made read-only in a user namespace: its locked flags are kept.
     config.readonly_paths = ['/etc'];
     writeFileSync(file, JSON.stringify(config));
-    const { uid: owner, gid } = statSync(dir);
+    const { uid: owner, gid } = statSync(rootless.dir());
     chownSync(file, owner, gid);
     const result = nsinit([
       '-r',
-      dir,
+      rootless.dir(),
       'exec',
       'sh',
       '-c',
@@ -119,7 +60,7 @@ describe.skipIf(!isRoot || !native)(`rootless containers (${needsRoot} to create
   });
 
   it('gives a rootless interactive container its terminal (tty: true)', () => {
-    const tty = `${dir}-tty`;
+    const tty = `${rootless.dir()}-tty`;
     expect(nsinit(['rootfs', '--tty', tty]).code).toBe(0);
     try {
       // No terminal on this side: the pipes are relayed through the container's pty.
@@ -132,10 +73,10 @@ describe.skipIf(!isRoot || !native)(`rootless containers (${needsRoot} to create
   });
 
   it('fails with one line and exit 125 when the config maps ids the user does not own', () => {
-    const config = join(dir, 'container.json');
+    const config = join(rootless.dir(), 'container.json');
     const fixed = asUser(['sed', '-i', 's/"host_id": [0-9]*/"host_id": 0/', config]);
     expect(fixed.code).toBe(0);
-    const result = nsinit(['-r', dir, 'exec', 'true']);
+    const result = nsinit(['-r', rootless.dir(), 'exec', 'true']);
     expect(result.code).toBe(125);
     expect(result.stderr).toMatch(/^nsinit: uid_mappings: write \/proc\/\d+\/uid_map: EPERM \(unprivileged: map only your own uid and gid\)\n$/);
   });

@@ -31,7 +31,7 @@ describe('deviceProgram on the default rules', () => {
     ['mknod any char', { type: 'c', major: 99, minor: 7, access: 'm' }, true],
     ['mknod and read any char', { type: 'c', major: 99, minor: 7, access: 'rm' }, false],
     ['/dev/pts/5', { type: 'c', major: 136, minor: 5, access: 'rw' }, true],
-    ['/dev/net/tun', { type: 'c', major: 10, minor: 200, access: 'rw' }, true],
+    ['/dev/net/tun', { type: 'c', major: 10, minor: 200, access: 'rw' }, false],
     ['/dev/fuse', { type: 'c', major: 10, minor: 229, access: 'r' }, false],
     ['/dev/mem', { type: 'c', major: 1, minor: 1, access: 'r' }, false],
     ['block 1:3 (not /dev/null)', { type: 'b', major: 1, minor: 3, access: 'r' }, false],

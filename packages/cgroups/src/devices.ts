@@ -37,23 +37,24 @@ const allow = (type: 'c' | 'b', major: number | '*', minor: number | '*', access
   allow: true,
 });
 
-/** libcontainer 2014's allow-list (cgroups/fs/devices.go). */
+/**
+ * The nodes lc puts in every /dev, and mknod of any node (creating one is harmless
+ * while reading and writing it is denied): the allow-list of Docker and runc, without
+ * runc's /dev/net/tun and 2014's /dev/tty0 and /dev/tty1 (host terminals) — a
+ * container that needs them lists them (`allowed_devices`, `device_nodes`).
+ */
 export const DEFAULT_ALLOWED_DEVICES: readonly DeviceRule[] = [
-  // mknod of any node: creating one is harmless while reading and writing it is denied.
   allow('c', '*', '*', 'm'),
   allow('b', '*', '*', 'm'),
   allow('c', 1, 3), // /dev/null
   allow('c', 1, 5), // /dev/zero
   allow('c', 1, 7), // /dev/full
+  allow('c', 1, 8), // /dev/random
+  allow('c', 1, 9), // /dev/urandom
   allow('c', 5, 0), // /dev/tty
   allow('c', 5, 1), // /dev/console
   allow('c', 5, 2), // /dev/ptmx
-  allow('c', 4, 0), // /dev/tty0
-  allow('c', 4, 1), // /dev/tty1
-  allow('c', 1, 8), // /dev/random
-  allow('c', 1, 9), // /dev/urandom
   allow('c', 136, '*'), // /dev/pts/*
-  allow('c', 10, 200), // /dev/net/tun
 ];
 
 /**

@@ -121,7 +121,19 @@ describe('V1Manager', () => {
     expect(devices[0]).toEqual(['devices/lc/c1/devices.deny', 'a *:* rwm']);
     expect(devices).toContainEqual(['devices/lc/c1/devices.allow', 'c 1:3 rwm']);
     expect(devices).toContainEqual(['devices/lc/c1/devices.allow', 'c 136:* rwm']);
-    expect(devices).toHaveLength(15);
+    expect(devices).toHaveLength(12);
+  });
+
+  it('makes a devices-only cgroup in the devices hierarchy alone, and joins only it', () => {
+    const m = manager({ devicesOnly: true, deviceAccess: false });
+    m.create();
+    expect(Object.keys(m.paths)).toEqual(['devices']);
+    expect(fs.writes.filter(([path]) => !path.startsWith('devices/'))).toEqual([]);
+    expect(fs.writes[0]).toEqual(['devices/lc/c1/devices.deny', 'a *:* rwm']);
+    m.join(4242);
+    expect(fs.writes.filter(([path]) => path.endsWith('cgroup.procs'))).toEqual([['devices/lc/c1/cgroup.procs', '4242']]);
+    m.destroy();
+    expect(fs.directories().filter((dir) => dir.includes('lc'))).toEqual([]);
   });
 
   it('joins every hierarchy once; the copied-down cpuset takes the task', () => {

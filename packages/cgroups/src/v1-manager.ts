@@ -19,7 +19,10 @@ function v1Placements(context: ManagerContext): Record<string, Placement> {
   const relative = cgroupRelativePath(context.cgroup);
   const self = parseProcessCgroups(context.selfCgroup);
   const placements: Record<string, Placement> = {};
-  for (const controller of V1_CONTROLLERS) {
+  // A cgroup made only for the device rules needs one hierarchy: each more is a mkdir,
+  // and a cgroup.procs write that can wait out an RCU grace period.
+  const controllers = context.cgroup.devicesOnly ? (['devices'] as const) : V1_CONTROLLERS;
+  for (const controller of controllers) {
     const mount = context.layout.v1[controller];
     if (mount === undefined) continue;
     const base = mountedPath(mount, self.v1[controller] ?? '/');
@@ -47,6 +50,9 @@ export class V1Manager extends BaseManager {
       if (this.paths[controller] === undefined) this.missing(fields[0] ?? controller, `no ${controller} cgroup hierarchy is mounted`);
     }
     if (this.rules().length > 0 && this.paths.devices === undefined) {
+      if (cgroup.devicesOnly) {
+        throw new CgroupError('CGROUP', 'cgroups: no devices cgroup hierarchy is mounted to confine devices ("cgroups": { "device_access": true } runs without)');
+      }
       this.missing('device_access', 'no devices cgroup hierarchy is mounted (set device_access to run without one)');
     }
   }

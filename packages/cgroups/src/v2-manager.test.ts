@@ -44,6 +44,18 @@ describe('V2Manager', () => {
     ]);
   });
 
+  it('enables no controller for a devices-only cgroup, and attaches its device rules', () => {
+    fs = new FakeCgroupFs('v2');
+    const attached: string[] = [];
+    const m = createCgroupManager(
+      { ...base, devicesOnly: true, deviceAccess: false },
+      { root: fs.root, files: fs, selfCgroup: '0::/\n', attachDevices: (dir, rules) => attached.push(`${dir}: ${rules.length}`) },
+    );
+    m.create();
+    expect(fs.writes.filter(([path]) => path.endsWith('subtree_control'))).toEqual([]);
+    expect(attached).toEqual([`${join(fs.root, 'lc/sub/c1')}: 12`]);
+  });
+
   it('names the field when its controller is not available, before making anything', () => {
     const m = manager({ pidsLimit: 8 });
     writeFileSync(join(fs.root, 'cgroup.controllers'), 'hugetlb\n');

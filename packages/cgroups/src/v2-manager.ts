@@ -61,7 +61,9 @@ export class V2Manager extends BaseManager {
   private enableControllers(): void {
     const required = v2Controllers(v2Writes(this.context.cgroup));
     const available = this.available();
-    const wanted = [...new Set([...required.keys(), ...STATS_CONTROLLERS])].filter((c) => available.has(c));
+    // A cgroup made only for the device program has no stats to read.
+    const stats = this.context.cgroup.devicesOnly ? [] : STATS_CONTROLLERS;
+    const wanted = [...new Set([...required.keys(), ...stats])].filter((c) => available.has(c));
     const levels = [this.base];
     for (const segment of cgroupRelativePath(this.context.cgroup).split('/').slice(0, -1)) {
       levels.push(join(levels.at(-1)!, segment));

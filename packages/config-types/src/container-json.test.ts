@@ -43,6 +43,8 @@ describe('containerJsonSchema', () => {
     ['an empty environment value', { environment: ['A='] }],
     ['IPv6 route', { routes: [{ destination: '::/0', gateway: 'fe80::1' }] }],
     ['loopback gateway that is no address', withNetwork({ type: 'loopback', gateway: 'localhost' })],
+    ['seccomp "unconfined"', { seccomp: 'unconfined' }],
+    ['empty masked and read-only path lists', { mask_paths: [], readonly_paths: [] }],
     [
       'rlimits by name, short name or number, and unlimited',
       { rlimits: [{ type: 'RLIMIT_NOFILE', hard: 1024, soft: 512 }, { type: 'CORE', hard: 'unlimited', soft: 0 }, { type: 6, hard: 'unlimited', soft: 'unlimited' }] },
@@ -146,6 +148,9 @@ describe('containerJsonSchema', () => {
     [{ additional_groups: [''] }, 'additional_groups[0]: expected a group name or gid, got ""'],
     [{ additional_groups: [-1] }, 'additional_groups[0]: expected at least 0, got -1'],
     // seccomp
+    [{ seccomp: 'none' }, 'seccomp: expected "unconfined" or a filter object, got "none"'],
+    [{ seccomp: null }, 'seccomp: expected "unconfined" or a filter object, got null'],
+    [{ seccomp: {} }, expect.stringMatching(/^seccomp\.default_action: missing \(expected "SCMP_ACT_ALLOW", /)],
     [{ seccomp: { default_action: 'ALLOW' } }, expect.stringMatching(/^seccomp\.default_action: unknown seccomp action \(expected SCMP_ACT_ALLOW, /)],
     [{ seccomp: { default_action: 'SCMP_ACT_ALLOW', default_errno_ret: 13 } }, 'seccomp.default_errno_ret: only with SCMP_ACT_ERRNO (the action is SCMP_ACT_ALLOW)'],
     [{ seccomp: { default_action: 'SCMP_ACT_ALLOW', syscalls: [{ names: [], action: 'SCMP_ACT_ERRNO' }] } }, 'seccomp.syscalls[0].names: expected at least 1 item, got []'],

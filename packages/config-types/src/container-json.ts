@@ -285,6 +285,12 @@ export const jsonSeccompSchema = z
   );
 export type JsonSeccomp = z.infer<typeof jsonSeccompSchema>;
 
+/** `seccomp`: a filter, or "unconfined" (no filter at all, not even lc's default). */
+const seccompField = z.union([z.literal('unconfined'), jsonSeccompSchema], {
+  error: (issue) =>
+    issue.code === 'invalid_union' ? `expected "unconfined" or a filter object, got ${JSON.stringify(issue.input)}` : undefined,
+});
+
 /** A program the runtime runs, given the container's state (OCI's) on stdin. */
 export const jsonHookSchema = z.strictObject({
   path: absolutePath(),
@@ -395,8 +401,8 @@ export const containerJsonSchema = z.strictObject({
   rlimits: z.optional(rlimitList),
   /** Kernel parameters of the container's namespaces, "net.ipv4.ip_forward": "1" (libcontainer's later field). */
   sysctl: z.optional(z.record(sysctlName, string)),
-  /** The system call filter of every process of the container. */
-  seccomp: z.optional(jsonSeccompSchema),
+  /** The system call filter of every process of the container: absent, lc's default; "unconfined", none. */
+  seccomp: z.optional(seccompField),
   /** Programs run at points of the container's life, as OCI's (and later libcontainer's) hooks. */
   hooks: z.optional(z.strictObject({ prestart: hookList, poststart: hookList, poststop: hookList })),
   /** Container paths made read-only (bound onto themselves, remounted read-only). */

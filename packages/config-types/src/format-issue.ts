@@ -61,7 +61,20 @@ export function formatIssue(issue: Issue): string {
  * is the likeliest cause of the other issues (a field "missing" because it was misspelt).
  */
 export function firstIssue(issues: readonly Issue[]): Issue | undefined {
-  return issues.find((issue) => issue.code === 'unrecognized_keys') ?? issues[0];
+  const first = issues.find((issue) => issue.code === 'unrecognized_keys') ?? issues[0];
+  return first && meantForm(first);
+}
+
+/**
+ * A union's issue in the words of the one form the value was meant as: a value that
+ * failed inside one form (a field of the object form) gets that field's message, not
+ * "matches none of the accepted forms"; one that fits no form's shape keeps the union's.
+ */
+function meantForm(issue: Issue): Issue {
+  if (issue.code !== 'invalid_union') return issue;
+  const inside = issue.errors.filter((branch) => branch.some((inner) => inner.path.length > 0));
+  const inner = inside.length === 1 ? firstIssue(inside[0]!) : undefined;
+  return inner ? { ...inner, path: [...issue.path, ...inner.path] } : issue;
 }
 
 /** `mounts[0].destination`, `context["my-key"]`, `` for the root. */

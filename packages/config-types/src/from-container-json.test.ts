@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerJson } from './container-json.js';
+import type { ContainerJson, JsonSeccomp } from './container-json.js';
+import { defaultSeccomp } from './default-seccomp.js';
 import { parseContainerJson, toModel } from './from-container-json.js';
 import { containerModelSchema, hasNamespace } from './model.js';
 import { EVERY_FIELD, SAMPLE_2014 } from './sample-configs.test-data.js';
@@ -16,16 +17,60 @@ describe('toModel', () => {
       process: { user: '', cwd: '/', env: [], terminal: false, capabilities: [], noNewPrivileges: false, additionalGroups: [], rlimits: [] },
       mounts: [],
       devices: [],
-      readonlyPaths: [],
-      maskedPaths: [],
+      // Docker's lists: a config that says nothing is confined.
+      readonlyPaths: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
+      maskedPaths: [
+        '/proc/acpi',
+        '/proc/asound',
+        '/proc/kcore',
+        '/proc/keys',
+        '/proc/latency_stats',
+        '/proc/timer_list',
+        '/proc/timer_stats',
+        '/proc/sched_debug',
+        '/proc/scsi',
+        '/sys/firmware',
+        '/sys/devices/virtual/powercap',
+      ],
       uidMappings: [],
       gidMappings: [],
       networks: [],
       routes: [],
       sysctl: {},
       hooks: { prestart: [], poststart: [], poststop: [] },
+      seccomp: defaultSeccomp([]),
+      cgroup: { name: 'lc-box-95b23e70', parent: '', devicesOnly: true, deviceAccess: false },
       labels: {},
     });
+  });
+
+  it('turns each default off by its field: empty path lists, "unconfined", cgroups with device_access', () => {
+    const converted = model({ mask_paths: [], readonly_paths: [], seccomp: 'unconfined', cgroups: { device_access: true } });
+    expect([converted.maskedPaths, converted.readonlyPaths, converted.seccomp]).toEqual([[], [], undefined]);
+    expect(converted.cgroup).toEqual({ name: 'box', parent: 'lc', deviceAccess: true });
+  });
+
+  it("replaces a default with the config's own list or filter", () => {
+    const seccomp: JsonSeccomp = { default_action: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO' }] };
+    const converted = model({ mask_paths: ['/proc/kcore'], readonly_paths: ['/proc/sys'], seccomp });
+    expect([converted.maskedPaths, converted.readonlyPaths]).toEqual([['/proc/kcore'], ['/proc/sys']]);
+    expect(converted.seccomp).toEqual({
+      defaultAction: { type: 'SCMP_ACT_ALLOW' },
+      syscalls: [{ names: ['mkdir'], action: { type: 'SCMP_ACT_ERRNO' }, args: [] }],
+    });
+  });
+
+  it('gives the default seccomp profile for the kept capabilities', () => {
+    expect(model({ capabilities: ['SYS_ADMIN'] }).seccomp).toEqual(defaultSeccomp(['SYS_ADMIN']));
+    expect(model({ capabilities: ['CAP_SYS_PTRACE', 'MKNOD'] }).seccomp).toEqual(defaultSeccomp(['SYS_PTRACE', 'MKNOD']));
+  });
+
+  it('names the default cgroup after the directory and a hash of its path, with no parent to share', () => {
+    const web = (dir: string) => model({}, dir).cgroup?.name ?? '';
+    expect(web('/a/web')).toMatch(/^lc-web-[0-9a-f]{8}$/);
+    expect(web('/b/web')).toMatch(/^lc-web-[0-9a-f]{8}$/);
+    expect(web('/a/web')).not.toBe(web('/b/web'));
+    expect(web('/a/web/')).toBe(web('/a/web'));
   });
 
   it('converts every field', () => {
@@ -182,11 +227,18 @@ describe('toModel', () => {
     [undefined, false],
   ])('restrictions %j → restricted paths: %s', (restrictions, restricted) => {
     const context = restrictions === undefined ? {} : { restrictions };
-    const converted = model({ context });
+    // The restrictions' paths come on top of the lists (Docker's, or the config's own).
+    const converted = model({ context, mask_paths: ['/proc/acpi'], readonly_paths: [] });
     expect(converted.readonlyPaths).toEqual(restricted ? ['/proc/sys', '/proc/sysrq-trigger', '/proc/irq', '/proc/bus', '/sys'] : []);
-    expect(converted.maskedPaths).toEqual(restricted ? ['/proc/kcore'] : []);
+    expect(converted.maskedPaths).toEqual(restricted ? ['/proc/kcore', '/proc/acpi'] : ['/proc/acpi']);
     // /proc itself stays writable (the May 2014 change).
     expect(converted.readonlyPaths).not.toContain('/proc');
+    const withDefaults = model({ context });
+    expect(withDefaults.readonlyPaths).toEqual(
+      restricted
+        ? ['/proc/sys', '/proc/sysrq-trigger', '/proc/irq', '/proc/bus', '/sys', '/proc/fs']
+        : ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
+    );
   });
 
   it('resolves the rootfs against the container directory', () => {
@@ -202,7 +254,8 @@ describe('toModel', () => {
       parent: 'lc',
       deviceAccess: true,
     });
-    expect(model({}).cgroup).toBeUndefined();
+    // No cgroups section: a cgroup only for the devices allow-list.
+    expect(model({}, '/c/web').cgroup).toMatchObject({ parent: '', devicesOnly: true, deviceAccess: false });
   });
 
   it('leaves out Go zero values: empty hostname, labels, freezer; swappiness -1', () => {

@@ -16,6 +16,9 @@ import type {
   JsonSeccomp,
 } from './container-json.js';
 import { containerJsonSchema } from './container-json.js';
+import { defaultCgroup } from './default-cgroup.js';
+import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from './default-paths.js';
+import { defaultSeccomp } from './default-seccomp.js';
 import { describeIssue, firstIssue, issueMessage } from './format-issue.js';
 import type {
   Capability,
@@ -67,10 +70,15 @@ export const RESTRICTED_MASKED_PATHS = ['/proc/kcore'] as const;
  * Converts a validated container.json into the model. `containerDir` is the directory the
  * file lives in: the rootfs and relative bind sources are resolved against it, and its
  * name is the default cgroup name.
+ *
+ * A config that says nothing is confined (README, "Defaults"): Docker's masked and
+ * read-only paths unless it lists its own (`[]`: none), Docker's seccomp profile unless
+ * it has its own (`"unconfined"`: none), a devices-only cgroup unless it has `cgroups`.
  */
 export function toModel(config: ContainerJson, containerDir: string): ContainerModel {
   const context = config.context ?? {};
   const restricted = (context.restrictions ?? '') !== '';
+  const capabilities = toCapabilities(config.capabilities ?? []);
   const model: ContainerModel = {
     rootfs: resolve(containerDir, config.rootfs ?? '.'),
     readonlyRootfs: config.readonly_fs ?? false,
@@ -85,16 +93,16 @@ export function toModel(config: ContainerJson, containerDir: string): ContainerM
       cwd: posix.resolve('/', config.working_dir ?? '/'),
       env: config.environment ?? [],
       terminal: config.tty ?? false,
-      capabilities: toCapabilities(config.capabilities ?? []),
+      capabilities,
       noNewPrivileges: config.no_new_privileges ?? false,
       additionalGroups: (config.additional_groups ?? []).map(String),
       rlimits: (config.rlimits ?? []).map(toRlimit),
     },
     mounts: (config.mounts ?? []).flatMap((mount) => toMount(mount, containerDir)),
     devices: (config.device_nodes ?? []).map(toDevice),
-    // The restrictions' paths, then the config's own (each once).
-    readonlyPaths: [...new Set([...(restricted ? RESTRICTED_READONLY_PATHS : []), ...(config.readonly_paths ?? [])])],
-    maskedPaths: [...new Set([...(restricted ? RESTRICTED_MASKED_PATHS : []), ...(config.mask_paths ?? [])])],
+    // The restrictions' paths, then the config's own list or, without one, Docker's (each once).
+    readonlyPaths: unique([...(restricted ? RESTRICTED_READONLY_PATHS : []), ...(config.readonly_paths ?? DEFAULT_READONLY_PATHS)]),
+    maskedPaths: unique([...(restricted ? RESTRICTED_MASKED_PATHS : []), ...(config.mask_paths ?? DEFAULT_MASKED_PATHS)]),
     uidMappings: (config.uid_mappings ?? []).map(toIdMapping),
     gidMappings: (config.gid_mappings ?? []).map(toIdMapping),
     networks: (config.networks ?? []).map(toNetwork),
@@ -105,7 +113,6 @@ export function toModel(config: ContainerJson, containerDir: string): ContainerM
       poststart: (config.hooks?.poststart ?? []).map(toHook),
       poststop: (config.hooks?.poststop ?? []).map(toHook),
     },
-    ...(config.seccomp && { seccomp: toSeccomp(config.seccomp) }),
     labels: {
       ...(context.apparmor_profile && { apparmorProfile: context.apparmor_profile }),
       ...(context.process_label && { processLabel: context.process_label }),
@@ -114,8 +121,14 @@ export function toModel(config: ContainerJson, containerDir: string): ContainerM
   };
   // Go's zero value "" meant "leave the hostname alone".
   if (config.hostname) model.hostname = config.hostname;
-  if (config.cgroups) model.cgroup = toCgroup(config.cgroups, containerDir);
+  if (config.seccomp === undefined) model.seccomp = defaultSeccomp(capabilities);
+  else if (config.seccomp !== 'unconfined') model.seccomp = toSeccomp(config.seccomp);
+  model.cgroup = config.cgroups ? toCgroup(config.cgroups, containerDir) : defaultCgroup(containerDir);
   return model;
+}
+
+function unique(paths: readonly string[]): string[] {
+  return [...new Set(paths)];
 }
 
 /** CAP_ prefix stripped, duplicates removed (2014 removed them too), first order kept. */

@@ -7,6 +7,9 @@ describe('the public face', () => {
       [
         'CAPABILITY_NAMES',
         'ConfigError',
+        'DEFAULT_MASKED_PATHS',
+        'DEFAULT_READONLY_PATHS',
+        'DEFAULT_SECCOMP_NAME',
         'DEVICE_TYPE_RUNES',
         'JSON_NAMESPACE_NAMES',
         'LcError',
@@ -18,6 +21,8 @@ describe('the public face', () => {
         'cgroupSchema',
         'containerJsonSchema',
         'containerModelSchema',
+        'defaultCgroup',
+        'defaultSeccomp',
         'deviceSchema',
         'formatIssue',
         'formatPath',

@@ -34,6 +34,9 @@ export {
   jsonRouteSchema,
   jsonSeccompSchema,
 } from './container-json.js';
+export { defaultCgroup } from './default-cgroup.js';
+export { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from './default-paths.js';
+export { DEFAULT_SECCOMP_NAME, defaultSeccomp } from './default-seccomp.js';
 export type { Issue } from './format-issue.js';
 export { formatIssue, formatPath, formatValue, issueMessage } from './format-issue.js';
 export {

@@ -101,6 +101,11 @@ export type ThrottleRule = z.infer<typeof throttleRuleSchema>;
 export const cgroupSchema = z.object({
   name: string,
   parent: string,
+  /**
+   * The cgroup of a config without `cgroups`, made only to confine devices (as root):
+   * v1 makes it in the devices hierarchy alone; it has no limits, stats or freezer.
+   */
+  devicesOnly: z.optional(boolean),
   deviceAccess: boolean,
   memory: optionalInteger,
   memoryReservation: optionalInteger,
@@ -173,6 +178,8 @@ export const seccompArgSchema = z.object({
 export type SeccompArg = z.infer<typeof seccompArgSchema>;
 
 export const seccompSchema = z.object({
+  /** What plans call the filter: "default" for lc's default profile (default-seccomp.ts). */
+  name: optionalString,
   defaultAction: seccompActionSchema,
   /** In config order, the first that matches decides; every condition of a rule must hold. */
   syscalls: z.array(z.object({ names: stringList, action: seccompActionSchema, args: z.array(seccompArgSchema) })),
@@ -186,7 +193,7 @@ export const processSchema = z.object({
   /** The whole environment, "K=V". */
   env: stringList,
   terminal: boolean,
-  /** Capabilities kept in every set (effective, permitted, inheritable, bounding). */
+  /** Capabilities kept in the bounding, permitted and effective sets (inheritable and ambient stay empty). */
   capabilities: z.array(capabilitySchema),
   noNewPrivileges: boolean,
   /** Supplementary groups beside the user's, names or gids as strings. */
@@ -230,15 +237,15 @@ export const containerModelSchema = z.object({
   mounts: z.array(mountSchema),
   /** Device nodes created in /dev beside the default ones. */
   devices: z.array(deviceSchema),
-  /** Paths (inside the container) made read-only after /proc and /sys are mounted. */
+  /** Paths (inside the container) made read-only after /proc and /sys are mounted; Docker's by default. */
   readonlyPaths: stringList,
-  /** Paths hidden: /dev/null bound over files, an empty read-only tmpfs over directories. */
+  /** Paths hidden: /dev/null bound over files, an empty read-only tmpfs over directories; Docker's by default. */
   maskedPaths: stringList,
   uidMappings: z.array(idMappingSchema),
   gidMappings: z.array(idMappingSchema),
   networks: z.array(networkSchema),
   routes: z.array(routeSchema),
-  /** The system call filter of every process of the container. */
+  /** The system call filter of every process of the container (absent: unconfined). */
   seccomp: z.optional(seccompSchema),
   hooks: hooksSchema,
   /** Kernel parameters ("net.ipv4.ip_forward" → "1") written in the container's namespaces. */

@@ -28,8 +28,10 @@ export interface CgroupRecord {
 }
 
 /**
- * The manager for a container that asks for cgroups; none for a rootless container
- * (an unprivileged user cannot make cgroups here) — `notYetApplied` says so.
+ * The manager of the container's cgroup: the configured one, or the default that only
+ * confines devices (`devicesOnly`, for a config without `cgroups`). None for a rootless
+ * container (an unprivileged user cannot make cgroups here; its device nodes are binds
+ * of the host's, which it cannot mknod) — `notYetApplied` says so of a configured one.
  */
 export function containerCgroups(model: ContainerModel, sys: System): CgroupManager | undefined {
   if (!model.cgroup || process.geteuid?.() !== 0) return undefined;

@@ -11,7 +11,10 @@ async function cgroupsOf(dir: string, sys: System): Promise<CgroupManager> {
   const { model } = await loadContainerConfig(dir);
   if (!runningContainer(dir)) throw new LcError('NOT_RUNNING', `${dir}: no container is running there`);
   const cgroups = containerCgroups(model, sys);
-  if (!cgroups) throw new LcError('NO_CGROUPS', `${dir}: the container has no cgroups (container.json has no "cgroups")`);
+  // The default cgroup (no "cgroups" in the config) only confines devices: no stats, no freezer.
+  if (!cgroups || model.cgroup?.devicesOnly) {
+    throw new LcError('NO_CGROUPS', `${dir}: the container has no cgroups (container.json has no "cgroups")`);
+  }
   return cgroups;
 }
 

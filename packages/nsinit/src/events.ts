@@ -31,7 +31,10 @@ export async function* containerEvents(dir: string, options: ContainerEventsOpti
   const running = runningContainer(dir);
   if (!running) throw new LcError('NOT_RUNNING', `${dir}: no container is running there`);
   const cgroups = containerCgroups(model, sys);
-  if (!cgroups) throw new LcError('NO_CGROUPS', `${dir}: the container has no cgroups (container.json has no "cgroups")`);
+  // The default cgroup (no "cgroups" in the config) only confines devices: no stats, no freezer.
+  if (!cgroups || model.cgroup?.devicesOnly) {
+    throw new LcError('NO_CGROUPS', `${dir}: the container has no cgroups (container.json has no "cgroups")`);
+  }
 
   const queue = eventQueue<ContainerEvent>();
   const now = () => new Date().toISOString();

@@ -1,4 +1,5 @@
 export type { CgroupStats } from '@lc/cgroups';
+export { appliedDefaults } from './applied-defaults.js';
 export type { RunningContainer, StartOptions } from './container.js';
 export { startContainer } from './container.js';
 export type { ContainerTerminal } from './container-console.js';

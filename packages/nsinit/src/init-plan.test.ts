@@ -151,12 +151,23 @@ describe('buildInitPlan', () => {
     expect(execs.map((step) => step.label)).toEqual(['exec /usr/bin/true', 'exec true (searched PATH)']);
   });
 
-  it('leaves out what the config does not ask for', () => {
-    const plan = buildInitPlan(model({ namespaces: { NEWNS: true } }), ['true'], fakeHost());
+  it('confines a config that says nothing: Docker\'s masked and read-only paths, the default filter, no inheritable capabilities', () => {
+    const text = renderPlan(buildInitPlan(model({ namespaces: { NEWNS: true } }), ['true'], fakeHost()));
+    expect(text).toContain('mount("/proc/sys", "/proc/sys", NULL, MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC|MS_REMOUNT|MS_BIND, NULL)');
+    expect(text).toContain('mount("/dev/null", "/proc/kcore", NULL, MS_BIND, NULL)');
+    expect(text).toContain('mount("tmpfs", "/sys/firmware", "tmpfs", MS_RDONLY, NULL)');
+    expect(text).toMatch(/seccomp\(1, 0, <seccomp filter "default": \d+ system calls, default SCMP_ACT_ERRNO>\)/);
+    expect(text).toContain('{effective=permitted=0, inheritable=0}');
+    expect(text).toContain('prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)');
+  });
+
+  it('leaves out what the config does not ask for, or turns off', () => {
+    const plan = buildInitPlan(model({ namespaces: { NEWNS: true }, mask_paths: [], readonly_paths: [], seccomp: 'unconfined' }), ['true'], fakeHost());
     const text = renderPlan(plan);
     expect(text).not.toContain('sethostname');
     expect(text).not.toContain('SIOCSIFFLAGS');
-    expect(text).not.toContain('/proc/sys');
+    expect(text).not.toMatch(/mount\("[^"]*", "\/(proc|sys)\//); // nothing over a /proc or /sys path
+    expect(text).not.toContain('seccomp(');
   });
 
   it('refuses what it cannot do, naming the field', () => {

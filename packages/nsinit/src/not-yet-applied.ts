@@ -5,7 +5,8 @@ import { type ContainerModel, hasNamespace } from '@lc/config-types';
 
 export function notYetApplied(model: ContainerModel): string[] {
   const notes: string[] = [];
-  if (model.cgroup && process.geteuid?.() !== 0) notes.push("cgroups: not applied to a rootless container");
+  // The default devices-only cgroup is not missed: a rootless container's device nodes are binds.
+  if (model.cgroup && !model.cgroup.devicesOnly && process.geteuid?.() !== 0) notes.push('cgroups: not applied to a rootless container');
   if ((model.uidMappings.length > 0 || model.gidMappings.length > 0) && !hasNamespace(model, 'user')) {
     notes.push('uid_mappings/gid_mappings: not applied without NEWUSER');
   }

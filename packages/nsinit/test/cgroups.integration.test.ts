@@ -2,8 +2,8 @@
 // process joins them before it runs, and nothing is left after it exited, was
 // killed, or failed to start.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { execInContainer, type RunningContainer, startContainer } from '@lc/nsinit';
+import { basename, join } from 'node:path';
+import { containerStats, execInContainer, pauseContainer, type RunningContainer, startContainer } from '@lc/nsinit';
 import { isRoot, needsRoot } from '@lc/vitest-config';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -16,6 +16,7 @@ import {
   removeContainerDir,
   runScript,
   waitForOutput,
+  withContainerDirs,
 } from './harness.js';
 
 const PARENT = `lc-test-${process.pid}`;
@@ -164,5 +165,70 @@ describe.skipIf(!isRoot)(`container cgroups (${needsRoot})`, () => {
     const result = await runScript(dir, 'true');
     expect(result.exitCode).toBe(0);
     expect(existsSync(left)).toBe(false);
+  });
+});
+
+describe.skipIf(!isRoot)(`the default cgroup of a config without "cgroups" (${needsRoot})`, () => {
+  let dir = '';
+  withContainerDirs((made) => {
+    dir = made;
+  });
+
+  const devicesLine = (pid: number) => readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').find((line) => line.includes(':devices:')) ?? '';
+
+  /** /proc/<pid>/cgroup as controller → path. */
+  const cgroupsOf = (pid: number | 'self') =>
+    Object.fromEntries(
+      readFileSync(`/proc/${pid}/cgroup`, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => line.split(':'))
+        .map(([, controllers, path]) => [controllers!, path!]),
+    );
+
+  it('puts the container, and a process joined to it, in a devices cgroup of its own, recorded, and removes both at the exit', async () => {
+    const container = await startContainer({ dir, args: ['sh', '-c', 'echo ready; read line'], stdio: ['pipe', 'pipe', 'ignore'] });
+    let path = '';
+    try {
+      await waitForOutput(container.stdout!, 'ready');
+      const ours = cgroupsOf('self');
+      const theirs = cgroupsOf(container.pid);
+      // Named after the directory; the devices hierarchy only: every other one is nsinit's own.
+      expect(theirs.devices).toMatch(new RegExp(`^${ours.devices!.replace(/\/$/, '')}/lc-${basename(dir)}-[0-9a-f]{8}$`));
+      for (const controller of Object.keys(ours).filter((name) => name !== 'devices')) expect(theirs[controller], controller).toBe(ours[controller]);
+      path = `/sys/fs/cgroup/devices${theirs.devices}`;
+      expect(readFileSync(`${path}/devices.list`, 'utf8').trim().split('\n')).toEqual([
+        'c *:* m',
+        'b *:* m',
+        'c 1:3 rwm',
+        'c 1:5 rwm',
+        'c 1:7 rwm',
+        'c 1:8 rwm',
+        'c 1:9 rwm',
+        'c 5:0 rwm',
+        'c 5:1 rwm',
+        'c 5:2 rwm',
+        'c 136:* rwm',
+      ]);
+      // Recorded before it was made: a later nsinit removes it if this one dies.
+      expect(JSON.parse(readFileSync(join(dir, 'cgroups'), 'utf8'))).toEqual({ paths: { devices: path }, created: [path] });
+      const joined = await execInContainer({ dir, args: ['cat', '/proc/self/cgroup'], stdio: ['ignore', 'pipe', 'ignore'] });
+      expect((await readAll(joined.stdout)).split('\n')).toContain(devicesLine(container.pid));
+      await joined.exited;
+    } finally {
+      container.stdin!.end('\n');
+      await container.exited;
+    }
+    expect(existsSync(path)).toBe(false);
+    expect(existsSync(join(dir, 'cgroups'))).toBe(false);
+  });
+
+  it('has no stats or freezer to offer: pause and stats say so in one line', async () => {
+    const container = await startContainer({ dir, args: ['sh', '-c', 'echo ready; read line'], stdio: ['pipe', 'pipe', 'ignore'] });
+    await waitForOutput(container.stdout!, 'ready');
+    await expect(containerStats(dir)).rejects.toThrow(`${dir}: the container has no cgroups (container.json has no "cgroups")`);
+    await expect(pauseContainer(dir)).rejects.toMatchObject({ code: 'NO_CGROUPS' });
+    container.stdin!.end('\n');
+    await container.exited;
   });
 });

@@ -184,8 +184,10 @@ describe.skipIf(!isRoot)(`startContainer on a real kernel (${needsRoot})`, () =>
     expect(status.CapEff).toBe(MKNOD_MASK);
     expect(status.CapPrm).toBe(MKNOD_MASK);
     expect(status.CapBnd).toBe(MKNOD_MASK);
-    // Inheritable as well: the keep-list applies to every set (2014, and issue #2).
-    expect(status.CapInh).toBe(MKNOD_MASK);
+    // Not inheritable, not ambient: the kept list would pass to a non-root program whose
+    // file marks it inheritable (CVE-2022-29162; test/escape/capabilities).
+    expect(status.CapInh).toBe(NO_CAPS);
+    expect(status.CapAmb).toBe(NO_CAPS);
   });
 
   it('drops every capability when the list is empty', async () => {
@@ -359,8 +361,9 @@ describe.skipIf(!isRoot)(`startContainer on a real kernel (${needsRoot})`, () =>
       superOptions: expect.arrayContaining(['ptmxmode=666', 'mode=620', 'gid=5']),
     });
     expect(mountAt(mounts, '/dev/shm')?.fstype).toBe('tmpfs');
-    // No restrictions configured: /proc/sys is part of /proc, not a mount of its own.
-    expect(mountAt(mounts, '/proc/sys')).toBeUndefined();
+    // No restrictions configured, but Docker's read-only paths by default: /proc/sys is
+    // a read-only bind of its own (test/escape/proc-sys writes to every file in it).
+    expect(mountAt(mounts, '/proc/sys')).toMatchObject({ fstype: 'proc', options: expect.arrayContaining(['ro']) });
     // The host's own mounts are not visible.
     expect(mounts.map((entry) => entry.point)).not.toContain(join(dir, 'rootfs'));
   });

@@ -32,10 +32,17 @@ describe('credentialSteps', () => {
     expect(built.steps.filter((step) => step.label.startsWith('drop capability'))).toHaveLength(39);
   });
 
-  it('keeps the kernel-rule order: drops, keepcaps, groups, gid, uid, capset, pdeathsig', () => {
+  it('keeps the kernel-rule order: drops, keepcaps, groups, gid, uid, capset, ambient, pdeathsig', () => {
     const syscalls = plan({ capabilities: ['MKNOD'] }).steps.map((step) => step.syscall);
     const tail = syscalls.slice(syscalls.lastIndexOf('prctl', syscalls.indexOf('setgroups')));
-    expect(tail).toEqual(['prctl', 'setgroups', 'setresgid', 'setresuid', 'capset', 'prctl']);
+    expect(tail).toEqual(['prctl', 'setgroups', 'setresgid', 'setresuid', 'capset', 'prctl', 'prctl']);
+  });
+
+  it('leaves the inheritable set empty and clears the ambient set (CVE-2022-29162)', () => {
+    const rendered = renderPlan(plan({ capabilities: ['DAC_OVERRIDE', 'MKNOD'] })).split('\n');
+    const capset = rendered.findIndex((line) => line.includes('capset('));
+    expect(rendered[capset]).toMatch(/\{effective=permitted=CAP_DAC_OVERRIDE\|CAP_MKNOD, inheritable=0\}\)$/);
+    expect(rendered[capset + 1]).toMatch(/prctl\(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0\)$/);
   });
 
   it('drops everything with an empty keep-list and clears the groups', () => {

@@ -11,12 +11,16 @@
 // 4. Leaving uid 0 clears the effective set even with keepcaps, so capset comes after
 //    setresuid and raises effective from the kept permitted set. capset can only lower
 //    permitted, so it only holds capabilities the kernel knows (≤ cap_last_cap).
+//    Inheritable is left empty, and the ambient set cleared: either would hand the kept
+//    capabilities to a non-root program across execve (a file marked `+ei` gets the
+//    inheritable ones; ambient ones go to any program) — the CVE-2022-29162 class.
+//    Root still gets the bounding set at exec, which is what the config keeps.
 // 5. Changing credentials resets the parent-death signal (commit_creds), so it is set
 //    again after the switch.
 // 6. no_new_privs last: nothing above needs privileges it would block, and it must be
 //    set before execve to take effect.
 import type { ContainerModel } from '@lc/config-types';
-import { imm, type PlanBuilder, PR, SIGNALS, type System, steps } from '@lc/system';
+import { imm, type PlanBuilder, PR, PR_CAP_AMBIENT, SIGNALS, type System, steps } from '@lc/system';
 import { capabilityName, capabilityNumber } from './capabilities.js';
 import type { ResolvedUser } from './user.js';
 
@@ -63,6 +67,9 @@ export function credentialSteps(
     caps.map((cap) => `CAP_${capabilityName(cap)}`),
     { label: `set capabilities to [${caps.map(capabilityName).join(', ')}]` },
   );
+  // The capset above already emptied it (ambient ⊆ permitted ∩ inheritable): clearing
+  // it by name shows it in the plan and does not rest on that rule.
+  steps.prctl(b, PR.CAP_AMBIENT, imm(PR_CAP_AMBIENT.CLEAR_ALL, 'prctl-ambient'), 'clear the ambient capabilities');
   steps.prctl(b, PR.SET_PDEATHSIG, imm(SIGNALS.SIGKILL, 'signal'), 'set the parent-death signal again');
   if (model.process.noNewPrivileges) steps.prctl(b, PR.SET_NO_NEW_PRIVS, 1, 'set no_new_privs');
 }

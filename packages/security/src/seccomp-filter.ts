@@ -1,8 +1,8 @@
 // A seccomp filter as classic BPF: the program the kernel runs on each system call of
 // the container's processes, over struct seccomp_data { int nr; u32 arch; u64 ip;
-// u64 args[6] }. Flat, as libseccomp makes it: check the ABI, then a short block per
-// rule, then the default action. Jumps stay inside a block, far below the 255 a BPF
-// jump can hold.
+// u64 args[6] }. Forward jumps only, each at most 255 instructions: check the ABI,
+// then range tables of the system calls one rule decides, then the rules with
+// argument conditions, then the default action (seccompProgram).
 import type { SeccompAction, SeccompArg } from '@lc/config-types';
 import { type Arch, errnoNumber } from '@lc/system';
 
@@ -56,64 +56,180 @@ export interface FilterRule {
   readonly conditions: readonly FilterCondition[];
 }
 
-/** An instruction whose jump may name the end of its rule's block instead of an offset. */
-type Instruction = [code: number, k: number, jt: number | typeof FAIL, jf: number | typeof FAIL];
-const FAIL = 'fail';
+/** A jump target: an offset, or a label placed later in the program. */
+type Target = number | Label;
+interface Label {
+  readonly label: symbol;
+}
+type Instruction = readonly [code: number, k: number, jt: Target, jf: Target];
+
+/**
+ * A forward-only program under construction: jumps may name labels placed later, and
+ * are resolved to offsets at the end (a classic BPF conditional jump holds at most 255).
+ */
+class Assembler {
+  private readonly code: (Instruction | Label)[] = [];
+
+  label(): Label {
+    return { label: Symbol('label') };
+  }
+
+  place(label: Label): void {
+    this.code.push(label);
+  }
+
+  emit(...instructions: Instruction[]): void {
+    this.code.push(...instructions);
+  }
+
+  bytes(): Uint8Array {
+    const at = new Map<symbol, number>();
+    let pc = 0;
+    for (const item of this.code) {
+      if ('label' in item) at.set(item.label, pc);
+      else pc++;
+    }
+    const instructions = this.code.filter((item): item is Instruction => !('label' in item));
+    const bytes = new Uint8Array(8 * instructions.length);
+    const view = new DataView(bytes.buffer);
+    instructions.forEach(([code, k, jt, jf], i) => {
+      const offset = (target: Target) => (typeof target === 'number' ? target : at.get(target.label)! - (i + 1));
+      const [t, f] = [offset(jt), offset(jf)];
+      if (t < 0 || f < 0 || t > 255 || f > 255) throw new Error(`seccomp filter: a jump of ${Math.max(t, f)} at ${i} does not fit BPF`);
+      view.setUint16(8 * i, code, true);
+      view.setUint8(8 * i + 2, t);
+      view.setUint8(8 * i + 3, f);
+      view.setUint32(8 * i + 4, k >>> 0, true);
+    });
+    return bytes;
+  }
+}
+
+/** Ranges of consecutive system call numbers a jump-table chunk tests at most: its jumps stay short. */
+const RANGES_PER_CHUNK = 64;
+
+export interface ProgramOptions {
+  /**
+   * Numbers above every one the rules name get ENOSYS instead of a refusing default, as
+   * runc does: a system call newer than the profile is one its author never judged, and
+   * ENOSYS lets a program fall back to the older call it replaced (glibc's fchmodat2).
+   * Has no effect with an allowing default.
+   */
+  readonly newerGetEnosys?: boolean;
+}
 
 /**
  * The program: system calls of another ABI (i386's int 0x80 on x86-64, or x32) get
  * ENOSYS — the rules' numbers would not apply to theirs, and letting them through would
- * bypass them; then one block per rule, the first whose system call and conditions
- * match returning its action; then the default. A block reloads nr (conditions load
- * arguments) and every failed check jumps to the block's end, so no jump is long.
+ * bypass them. Then the rules, first match deciding, as libseccomp lays them out rather
+ * than one block per rule: a system call's rules are independent of every other's, so
+ * those decided by one unconditional rule are tested as sorted ranges of numbers, one
+ * chunk per action (a call costs a few comparisons, not one per rule of an allowlist of
+ * hundreds); a system call with argument conditions gets its rules in config order, and
+ * the default when none holds. Then the default.
  */
-export function seccompProgram(arch: Arch, rules: readonly FilterRule[], defaultAction: number): Uint8Array {
-  const program: [number, number, number, number][] = [];
-  const emit = (block: readonly Instruction[]) => {
-    block.forEach(([code, k, jt, jf], i) => {
-      const resolve = (jump: number | typeof FAIL) => (jump === FAIL ? block.length - (i + 1) : jump);
-      program.push([code, resolve(jt), resolve(jf), k >>> 0]);
-    });
-  };
+export function seccompProgram(arch: Arch, rules: readonly FilterRule[], defaultAction: number, options: ProgramOptions = {}): Uint8Array {
+  const asm = new Assembler();
   const refuse = actionValue({ type: 'SCMP_ACT_ERRNO', errno: errnoNumber('ENOSYS') });
-  emit([
-    [BPF_LD_W_ABS, SECCOMP_DATA_ARCH, 0, 0],
-    [BPF_JMP_JEQ_K, AUDIT_ARCH[arch], 1, 0],
-    [BPF_RET_K, refuse, 0, 0],
-  ]);
-  if (arch === 'x64') {
-    emit([
-      [BPF_LD_W_ABS, SECCOMP_DATA_NR, 0, 0],
-      [BPF_JMP_JGE_K, X32_SYSCALL_BIT, 0, 1],
-      [BPF_RET_K, refuse, 0, 0],
-    ]);
+  const nativeAbi = asm.label();
+  asm.emit([BPF_LD_W_ABS, SECCOMP_DATA_ARCH, 0, 0], [BPF_JMP_JEQ_K, AUDIT_ARCH[arch], nativeAbi, 0], [BPF_RET_K, refuse, 0, 0]);
+  asm.place(nativeAbi);
+  asm.emit([BPF_LD_W_ABS, SECCOMP_DATA_NR, 0, 0]);
+  if (arch === 'x64') asm.emit([BPF_JMP_JGE_K, X32_SYSCALL_BIT, 0, 1], [BPF_RET_K, refuse, 0, 0]);
+
+  const chains = rulesByNumber(rules);
+  // Sorted once, without destructuring in the loops: this runs cold in every nsinit, where
+  // a comparator that destructures entries cost milliseconds.
+  const numbers = [...chains.keys()].sort((a, b) => a - b);
+  const decided = new Map<number, number[]>(); // action → numbers one unconditional rule decides
+  const conditional: number[] = [];
+  for (const nr of numbers) {
+    const chain = chains.get(nr)!;
+    const only = chain[0]!;
+    if (chain.length > 1 || only.conditions.length > 0) {
+      conditional.push(nr);
+      continue;
+    }
+    const group = decided.get(only.action);
+    if (group) group.push(nr);
+    else decided.set(only.action, [nr]);
   }
+  // The largest group first: most system calls a program makes are the allowed ones.
+  const actions = [...decided.keys()].sort((a, b) => decided.get(b)!.length - decided.get(a)!.length);
+  for (const action of actions) jumpTable(asm, action, decided.get(action)!);
+  for (const nr of conditional) conditionalChain(asm, nr, chains.get(nr)!, defaultAction);
+
+  const refusing = defaultAction !== actionValue({ type: 'SCMP_ACT_ALLOW' }) && defaultAction !== actionValue({ type: 'SCMP_ACT_LOG' });
+  const newest = numbers[numbers.length - 1];
+  if (options.newerGetEnosys && refusing && newest !== undefined) {
+    asm.emit([BPF_LD_W_ABS, SECCOMP_DATA_NR, 0, 0], [BPF_JMP_JGT_K, newest, 0, 1], [BPF_RET_K, refuse, 0, 0]);
+  }
+  asm.emit([BPF_RET_K, defaultAction, 0, 0]);
+  return asm.bytes();
+}
+
+/** Each system call's rules in config order, up to the first without conditions (none after it can match). */
+function rulesByNumber(rules: readonly FilterRule[]): Map<number, FilterRule[]> {
+  const chains = new Map<number, FilterRule[]>();
   for (const rule of rules) {
-    emit([
-      [BPF_LD_W_ABS, SECCOMP_DATA_NR, 0, 0],
-      [BPF_JMP_JEQ_K, rule.nr, 0, FAIL],
-      ...rule.conditions.flatMap(conditionCheck),
-      [BPF_RET_K, rule.action, 0, 0],
-    ]);
+    const chain = chains.get(rule.nr);
+    if (!chain) chains.set(rule.nr, [rule]);
+    else if (chain[chain.length - 1]!.conditions.length > 0) chain.push(rule);
   }
-  emit([[BPF_RET_K, defaultAction, 0, 0]]);
-  const bytes = new Uint8Array(8 * program.length);
-  const view = new DataView(bytes.buffer);
-  program.forEach(([code, jt, jf, k], i) => {
-    if (jt > 255 || jf > 255) throw new Error('a seccomp rule is too long for a BPF jump');
-    view.setUint16(8 * i, code, true);
-    view.setUint8(8 * i + 2, jt);
-    view.setUint8(8 * i + 3, jf);
-    view.setUint32(8 * i + 4, k, true);
-  });
-  return bytes;
+  return chains;
+}
+
+/**
+ * `numbers` (sorted) return `action`: consecutive numbers as one range check. A chunk
+ * holds a few dozen ranges and one return; a number below a range is in none of the
+ * chunk's later ones, so it leaves the chunk at once. nr stays loaded throughout.
+ */
+function jumpTable(asm: Assembler, action: number, numbers: readonly number[]): void {
+  const ranges: [number, number][] = [];
+  for (const nr of numbers) {
+    const last = ranges.at(-1);
+    if (last && last[1] === nr - 1) last[1] = nr;
+    else ranges.push([nr, nr]);
+  }
+  for (let first = 0; first < ranges.length; first += RANGES_PER_CHUNK) {
+    const matched = asm.label();
+    const next = asm.label();
+    const chunk = ranges.slice(first, first + RANGES_PER_CHUNK);
+    chunk.forEach(([low, high], i) => {
+      // The last range falls through to the return when it matches, and leaves otherwise.
+      const last = i === chunk.length - 1;
+      if (low === high) asm.emit([BPF_JMP_JEQ_K, low, last ? 0 : matched, last ? next : 0]);
+      else asm.emit([BPF_JMP_JGE_K, low, 0, next], [BPF_JMP_JGT_K, high, last ? next : 0, last ? 0 : matched]);
+    });
+    asm.place(matched);
+    asm.emit([BPF_RET_K, action, 0, 0]);
+    asm.place(next);
+  }
+}
+
+/**
+ * A system call with argument conditions: its rules in config order, each one's failed
+ * condition moving on to the next rule; none holding, the default. Conditions load
+ * arguments, so the chain starts by loading nr again.
+ */
+function conditionalChain(asm: Assembler, nr: number, chain: readonly FilterRule[], defaultAction: number): void {
+  const other = asm.label();
+  asm.emit([BPF_LD_W_ABS, SECCOMP_DATA_NR, 0, 0], [BPF_JMP_JEQ_K, nr, 0, other]);
+  for (const rule of chain) {
+    const nextRule = asm.label();
+    for (const condition of rule.conditions) asm.emit(...conditionCheck(condition, nextRule));
+    asm.emit([BPF_RET_K, rule.action, 0, 0]);
+    asm.place(nextRule);
+  }
+  if (chain.at(-1)!.conditions.length > 0) asm.emit([BPF_RET_K, defaultAction, 0, 0]);
+  asm.place(other);
 }
 
 /**
  * A 64-bit comparison in 32-bit BPF: the high words decide unless equal, then the low
- * ones. Falls through when the condition holds, jumps to the block's end when not.
+ * ones. Falls through when the condition holds, jumps to `fail` when not.
  */
-function conditionCheck(condition: FilterCondition): Instruction[] {
+function conditionCheck(condition: FilterCondition, fail: Label): Instruction[] {
   const low = SECCOMP_DATA_ARGS + 8 * condition.index; // little-endian: the low word first
   const high = low + 4;
   const split = (value: bigint) => [Number(value >> 32n), Number(value & 0xffffffffn)] as const;
@@ -122,20 +238,20 @@ function conditionCheck(condition: FilterCondition): Instruction[] {
   const loadLow: Instruction = [BPF_LD_W_ABS, low, 0, 0];
   switch (condition.op) {
     case 'SCMP_CMP_EQ':
-      return [loadHigh, [BPF_JMP_JEQ_K, vHigh, 0, FAIL], loadLow, [BPF_JMP_JEQ_K, vLow, 0, FAIL]];
+      return [loadHigh, [BPF_JMP_JEQ_K, vHigh, 0, fail], loadLow, [BPF_JMP_JEQ_K, vLow, 0, fail]];
     case 'SCMP_CMP_NE':
       // High words differ: it holds (skip the low check); else the low words decide.
-      return [loadHigh, [BPF_JMP_JEQ_K, vHigh, 0, 2], loadLow, [BPF_JMP_JEQ_K, vLow, FAIL, 0]];
+      return [loadHigh, [BPF_JMP_JEQ_K, vHigh, 0, 2], loadLow, [BPF_JMP_JEQ_K, vLow, fail, 0]];
     case 'SCMP_CMP_GT':
     case 'SCMP_CMP_GE': {
       const lowCheck = condition.op === 'SCMP_CMP_GT' ? BPF_JMP_JGT_K : BPF_JMP_JGE_K;
-      return [loadHigh, [BPF_JMP_JGT_K, vHigh, 3, 0], [BPF_JMP_JEQ_K, vHigh, 0, FAIL], loadLow, [lowCheck, vLow, 0, FAIL]];
+      return [loadHigh, [BPF_JMP_JGT_K, vHigh, 3, 0], [BPF_JMP_JEQ_K, vHigh, 0, fail], loadLow, [lowCheck, vLow, 0, fail]];
     }
     case 'SCMP_CMP_LT':
     case 'SCMP_CMP_LE': {
       // JGE/JGT with the branches swapped: "not above" is "below or equal".
       const lowCheck = condition.op === 'SCMP_CMP_LT' ? BPF_JMP_JGE_K : BPF_JMP_JGT_K;
-      return [loadHigh, [BPF_JMP_JGE_K, vHigh, 0, 3], [BPF_JMP_JEQ_K, vHigh, 0, FAIL], loadLow, [lowCheck, vLow, FAIL, 0]];
+      return [loadHigh, [BPF_JMP_JGE_K, vHigh, 0, 3], [BPF_JMP_JEQ_K, vHigh, 0, fail], loadLow, [lowCheck, vLow, fail, 0]];
     }
     case 'SCMP_CMP_MASKED_EQ': {
       const [mHigh, mLow] = split(condition.value);
@@ -143,10 +259,10 @@ function conditionCheck(condition: FilterCondition): Instruction[] {
       return [
         loadHigh,
         [BPF_ALU_AND_K, mHigh, 0, 0],
-        [BPF_JMP_JEQ_K, wHigh, 0, FAIL],
+        [BPF_JMP_JEQ_K, wHigh, 0, fail],
         loadLow,
         [BPF_ALU_AND_K, mLow, 0, 0],
-        [BPF_JMP_JEQ_K, wLow, 0, FAIL],
+        [BPF_JMP_JEQ_K, wLow, 0, fail],
       ];
     }
   }

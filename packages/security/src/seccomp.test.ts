@@ -1,40 +1,13 @@
-import type { Seccomp, SeccompArg } from '@lc/config-types';
+import { defaultSeccomp, type Seccomp, type SeccompArg } from '@lc/config-types';
 import { testModel } from '@lc/config-types/testing';
 import { PlanBuilder, renderPlan, syscallTable } from '@lc/system';
 import { describe, expect, it } from 'vitest';
 import { seccompRules, seccompSteps } from './seccomp.js';
-import { actionValue, seccompProgram } from './seccomp-filter.js';
+import { actionValue, type FilterRule, seccompProgram } from './seccomp-filter.js';
+import { ALLOW, errno, run, X64 } from './seccomp-test-support.js';
 
-const X64 = 0xc000003e;
 const I386 = 0x40000003;
 const NR = syscallTable('x64')!;
-
-/** Runs a classic BPF seccomp program on one system call, as the kernel would. */
-function run(program: Uint8Array, nr: number, arch = X64, args: readonly bigint[] = []): number {
-  const view = new DataView(program.buffer, program.byteOffset, program.byteLength);
-  const data = new DataView(new ArrayBuffer(64)); // struct seccomp_data
-  data.setUint32(0, nr >>> 0, true);
-  data.setUint32(4, arch, true);
-  for (const [i, arg] of args.entries()) data.setBigUint64(16 + 8 * i, arg, true);
-  let accumulator = 0;
-  for (let pc = 0; pc < program.length / 8; pc++) {
-    const code = view.getUint16(8 * pc, true);
-    const jt = view.getUint8(8 * pc + 2);
-    const jf = view.getUint8(8 * pc + 3);
-    const k = view.getUint32(8 * pc + 4, true);
-    if (code === 0x20) accumulator = data.getUint32(k, true);
-    else if (code === 0x54) accumulator = (accumulator & k) >>> 0;
-    else if (code === 0x15) pc += accumulator === k ? jt : jf;
-    else if (code === 0x25) pc += accumulator > k ? jt : jf;
-    else if (code === 0x35) pc += accumulator >= k ? jt : jf;
-    else if (code === 0x06) return k;
-    else throw new Error(`unexpected instruction ${code.toString(16)} at ${pc}`);
-  }
-  throw new Error('the program ran off its end');
-}
-
-const ALLOW = 0x7fff0000;
-const errno = (value: number) => (0x00050000 | value) >>> 0;
 
 const POLICY: Seccomp = {
   defaultAction: { type: 'SCMP_ACT_ALLOW' },
@@ -111,6 +84,75 @@ describe('argument conditions', () => {
   });
 });
 
+describe('the program against the rules it was made from', () => {
+  /** First match decides, as the rules read: what the layout must not change. */
+  function reference(rules: readonly FilterRule[], defaultAction: number, nr: number, args: readonly bigint[]): number {
+    const holds = (rule: FilterRule) =>
+      rule.conditions.every(({ index, op, value, valueTwo }) => {
+        const arg = args[index] ?? 0n;
+        if (op === 'SCMP_CMP_EQ') return arg === value;
+        if (op === 'SCMP_CMP_NE') return arg !== value;
+        if (op === 'SCMP_CMP_LT') return arg < value;
+        if (op === 'SCMP_CMP_LE') return arg <= value;
+        if (op === 'SCMP_CMP_GT') return arg > value;
+        if (op === 'SCMP_CMP_GE') return arg >= value;
+        return (arg & value) === valueTwo;
+      });
+    return rules.find((rule) => rule.nr === nr && holds(rule))?.action ?? defaultAction;
+  }
+
+  /** A small seeded generator (mulberry32): the same cases on every run. */
+  function random(seed: number) {
+    let state = seed;
+    return (below: number) => {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % below;
+    };
+  }
+
+  it('decides every system call as the rules do, first match first, over 300 random policies', () => {
+    const pick = random(42);
+    const actions = [ALLOW, errno(1), errno(13), 0x80000000, 0x00030000];
+    const ops = ['SCMP_CMP_EQ', 'SCMP_CMP_NE', 'SCMP_CMP_LT', 'SCMP_CMP_LE', 'SCMP_CMP_GT', 'SCMP_CMP_GE', 'SCMP_CMP_MASKED_EQ'] as const;
+    for (let policy = 0; policy < 300; policy++) {
+      const rules: FilterRule[] = [];
+      for (let i = pick(400); i > 0; i--) {
+        const conditions = Array.from({ length: pick(4) === 0 ? 1 + pick(2) : 0 }, () => ({
+          index: pick(3),
+          op: ops[pick(ops.length)]!,
+          value: BigInt(pick(8)),
+          valueTwo: BigInt(pick(8)),
+        }));
+        rules.push({ nr: pick(60), action: actions[pick(actions.length)]!, conditions });
+      }
+      // Without the unreachable rules seccompRules refuses: an unconditional rule ends a number's list.
+      const reachable = rules.filter((rule, i) => !rules.slice(0, i).some((earlier) => earlier.nr === rule.nr && earlier.conditions.length === 0));
+      const defaultAction = actions[pick(actions.length)]!;
+      const program = seccompProgram('x64', reachable, defaultAction);
+      for (let nr = 0; nr < 64; nr++) {
+        const args = [BigInt(pick(8)), BigInt(pick(8)), BigInt(pick(8))];
+        expect(run(program, nr, X64, args), `policy ${policy}, nr ${nr}`).toBe(reference(reachable, defaultAction, nr, args));
+      }
+    }
+  });
+
+  it('gives ENOSYS above the newest named call when asked and the default refuses', () => {
+    const rules = seccompRules({ defaultAction: { type: 'SCMP_ACT_ERRNO' }, syscalls: [{ names: ['read', 'open'], action: { type: 'SCMP_ACT_ALLOW' }, args: [] }] }, 'x64');
+    const program = seccompProgram('x64', rules, errno(1), { newerGetEnosys: true });
+    expect([run(program, NR.read!), run(program, NR.write!), run(program, NR.open!), run(program, NR.close!)]).toEqual([ALLOW, errno(1), ALLOW, errno(38)]);
+    const allowing = seccompProgram('x64', rules, ALLOW, { newerGetEnosys: true });
+    expect(run(allowing, NR.close!)).toBe(ALLOW);
+  });
+
+  it('keeps every jump within reach for a thousand scattered numbers', () => {
+    const rules = Array.from({ length: 1000 }, (_, i): FilterRule => ({ nr: 3 * i, action: i % 2 ? ALLOW : errno(1), conditions: [] }));
+    const program = seccompProgram('x64', rules, errno(13));
+    expect([run(program, 0), run(program, 3), run(program, 2997), run(program, 2998), run(program, 4000)]).toEqual([errno(1), ALLOW, ALLOW, errno(13), errno(13)]);
+  });
+});
+
 describe('seccompRules', () => {
   it('names an unknown system call, and one no rule could reach, by their config paths', () => {
     const unknown: Seccomp = { defaultAction: { type: 'SCMP_ACT_ALLOW' }, syscalls: [{ names: ['mkdir', 'mkdri'], action: { type: 'SCMP_ACT_ERRNO' }, args: [] }] };
@@ -140,5 +182,16 @@ describe('seccompSteps', () => {
     expect(plan(false, 'before-exec')).toBe('');
     expect(plan(true, 'before-credentials')).toBe('');
     expect(plan(true, 'before-exec')).toBe(`0  ${line}`);
+  });
+
+  it('names the default profile in the plan, and its opt-out where it cannot be built', () => {
+    const b = new PlanBuilder('x64');
+    seccompSteps(b, testModel({ seccomp: defaultSeccomp([]) }), 'before-credentials');
+    const built = b.build();
+    expect(renderPlan(built)).toBe('0  seccomp(1, 0, <seccomp filter "default": 299 system calls, default SCMP_ACT_ERRNO>)');
+    expect(built.steps[0]?.label).toBe('install the seccomp filter "default"');
+    expect(() => seccompSteps(new PlanBuilder('arm64'), testModel({ seccomp: defaultSeccomp([]) }), 'before-credentials')).toThrow(
+      'seccomp: the default profile is not supported on aarch64 yet (no system call table); "seccomp": "unconfined" runs without a filter',
+    );
   });
 });

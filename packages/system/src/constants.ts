@@ -99,6 +99,14 @@ export const PR = {
   CAP_AMBIENT: 47,
 } as const;
 
+/** PR_CAP_AMBIENT's operations (arg2). */
+export const PR_CAP_AMBIENT = {
+  IS_SET: 1,
+  RAISE: 2,
+  LOWER: 3,
+  CLEAR_ALL: 4,
+} as const;
+
 /** rt_sigprocmask's `how`. */
 export const SIG_BLOCK = 0;
 export const SIG_UNBLOCK = 1;

@@ -151,7 +151,11 @@ export function setresuid(b: PlanBuilder, uid: number, options: StepOptions = {}
   return b.step('setresuid', [uid, uid, uid], { label: `setresuid ${uid}`, ...options });
 }
 
-/** Sets effective, permitted and inheritable to the same set of capability numbers. */
+/**
+ * Sets effective and permitted to the capability numbers, and inheritable to none: an
+ * inheritable capability would pass to a program whose file lists it inheritable
+ * (`cap_dac_override+ei`) whoever runs it (CVE-2022-29162).
+ */
 export function capset(b: PlanBuilder, caps: readonly number[], names: readonly string[], options: StepOptions = {}): number {
   const header = new Uint8Array(8);
   new DataView(header.buffer).setUint32(0, LINUX_CAPABILITY_VERSION_3, true); // pid 0: this thread
@@ -160,7 +164,7 @@ export function capset(b: PlanBuilder, caps: readonly number[], names: readonly 
   for (const cap of caps) {
     const word = cap >> 5;
     const bit = 1 << (cap & 31);
-    for (const field of [0, 4, 8]) {
+    for (const field of [0, 4]) {
       const offset = word * 12 + field;
       view.setUint32(offset, (view.getUint32(offset, true) | bit) >>> 0, true);
     }
@@ -168,7 +172,7 @@ export function capset(b: PlanBuilder, caps: readonly number[], names: readonly 
   const shown = names.length > 0 ? names.join('|') : '0';
   return b.step(
     'capset',
-    [b.bytes(header, '{_LINUX_CAPABILITY_VERSION_3, 0}'), b.bytes(data, `{effective=permitted=inheritable=${shown}}`)],
+    [b.bytes(header, '{_LINUX_CAPABILITY_VERSION_3, 0}'), b.bytes(data, `{effective=permitted=${shown}, inheritable=0}`)],
     { label: 'capset', ...options },
   );
 }

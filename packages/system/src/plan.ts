@@ -19,6 +19,7 @@ export type ArgFormat =
   | 'clone-flags'
   | 'open-flags'
   | 'prctl'
+  | 'prctl-ambient'
   | 'signal'
   | 'capability'
   | 'fcntl'

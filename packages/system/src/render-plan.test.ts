@@ -36,7 +36,7 @@ describe('renderPlan', () => {
        6  umount2(".", MNT_DETACH)
        7  prctl(PR_CAPBSET_DROP, CAP_SYS_ADMIN, 0, 0, 0)
        8  rt_sigaction(SIGPIPE, {SIG_DFL}, NULL, 8)
-       9  capset({_LINUX_CAPABILITY_VERSION_3, 0}, {effective=permitted=inheritable=CHOWN|MKNOD})
+       9  capset({_LINUX_CAPABILITY_VERSION_3, 0}, {effective=permitted=CHOWN|MKNOD, inheritable=0})
       10  execve("/bin/sh", ["sh", "-c", "echo $$"], ["PATH=/bin"])
       11  openat(AT_FDCWD, "/x", 0, 0)"
     `);

@@ -2,7 +2,7 @@
 // paths quoted, results as named slots. `nsinit plan` shows this, and plan tests
 // snapshot it.
 import { CAPABILITY_NAMES } from '@lc/config-types/capabilities';
-import { AT_FDCWD, CLONE, MNT_DETACH, MS, O, PR, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK, SIGNALS } from './constants.js';
+import { AT_FDCWD, CLONE, MNT_DETACH, MS, O, PR, PR_CAP_AMBIENT, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK, SIGNALS } from './constants.js';
 import { errnoName } from './errno.js';
 import type { Arg, ArgFormat, DataItem, ErrorPolicy, Plan, Step } from './plan.js';
 
@@ -18,6 +18,7 @@ const FLAG_TABLES: Partial<Record<ArgFormat, Readonly<Record<string, number>>>> 
 
 const NAMED_VALUES: Partial<Record<ArgFormat, ReadonlyMap<number, string>>> = {
   prctl: invert(prefixed('PR_', PR)),
+  'prctl-ambient': invert(prefixed('PR_CAP_AMBIENT_', PR_CAP_AMBIENT)),
   signal: invert(SIGNALS),
   fcntl: new Map([
     [0, 'F_DUPFD'],
