@@ -20,16 +20,17 @@ export function sleeper(): ChildProcess {
   return spawn('sleep', ['30'], { stdio: 'ignore' });
 }
 
-/** A shell loop that writes an ever-growing counter into a file. */
+/**
+ * A shell loop that writes an ever-growing counter into a file, with builtins only: no
+ * child of it can outlive the killed shell and write into the directory being removed.
+ * A read between the truncation and the write sees 0.
+ */
 export function counter(): { child: ChildProcess; read: () => number; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'lc-counter-'));
   const file = join(dir, 'n');
-  const child = spawn('sh', ['-c', `i=0; while :; do i=$((i+1)); echo $i > ${file}.tmp; mv ${file}.tmp ${file}; done`], {
-    stdio: 'ignore',
-  });
+  const child = spawn('sh', ['-c', `i=0; while :; do i=$((i+1)); echo $i > ${file}; done`], { stdio: 'ignore' });
   const read = () => (existsSync(file) ? Number(readFileSync(file, 'utf8').trim() || '0') : 0);
-  // A `mv` of the loop may outlive the killed shell by a moment, writing into the dir.
-  return { child, read, cleanup: () => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 10 }) };
+  return { child, read, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export async function stop(child: ChildProcess): Promise<void> {

@@ -108,7 +108,7 @@ describe.skipIf(!isRoot || !hasV1)('V1Manager on the real kernel', () => {
       await m.freeze();
       const stats = m.stats();
       expect(stats.freezer).toBe('FROZEN');
-      // The loop forks (mv) and works inside the cgroup: its counters moved.
+      // The loop works inside the cgroup: its counters moved.
       expect(stats.cpu.usageTotal).toBeGreaterThan(0);
       expect(stats.memory.usage).toBeGreaterThan(0);
       expect(stats.pids.current).toBeGreaterThan(0);
