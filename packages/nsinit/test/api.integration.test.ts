@@ -145,8 +145,10 @@ describe.skipIf(!isRoot)(`library API: create, spawn, exec, stats (${needsRoot})
 
     it('a timeout that does not expire is cleared at the exit', async () => {
       const timers = trackLcTimers();
-      const container = await create(dir, ['true'], { stdio: 'ignore', timeout: 60_000 });
+      // It runs until told to end: the timer is there while it runs.
+      const container = await create(dir, ['sh', '-c', 'read line'], { stdio: ['pipe', 'ignore', 'ignore'], timeout: 60_000 });
       expect(timers.active()).toBe(1);
+      container.stdin!.end('\n');
       expect(await container.wait()).toEqual({ exitCode: 0, signal: null });
       expect(timers.active()).toBe(0);
       timers.stop();
