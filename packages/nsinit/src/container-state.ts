@@ -7,7 +7,10 @@ import { errnoNumber, LOCK_EX, LOCK_NB, SysError, type System } from '@lc/system
 import { removeLeftCgroups } from './container-cgroups.js';
 import { removeLeftNetworks } from './container-network.js';
 import { ContainerRunningError } from './errors.js';
-import { forgetRecord, readRecord, writeRecord } from './records.js';
+import { forgetRecord, readRecord, removeDrafts, writeRecord } from './records.js';
+
+/** Every record lc keeps in a container directory. */
+const RECORDS = ['pid', 'start', 'cgroups', 'network'];
 
 export interface RecordedContainer {
   readonly pid: number;
@@ -99,6 +102,7 @@ function tryLock(sys: System, dir: string, model: ContainerModel | undefined): (
       removeLeftNetworks(dir, sys, model);
       removeLeftCgroups(dir, sys, model);
       removeState(dir);
+      removeDrafts(dir, RECORDS);
     }
   } catch (error) {
     closeSync(fd);

@@ -3,21 +3,30 @@
 // record is lc's own memory of what it made — but it lies in a directory, so nothing
 // in it is acted on before it is checked against the container's config
 // (container-cgroups.ts, container-network.ts, delete.ts).
-import { closeSync, constants, fstatSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { LcError } from '@lc/config-types';
 
 /** No record lc writes comes near this. */
 const MAX_RECORD_BYTES = 64 * 1024;
 
+/**
+ * Whole or not at all: written beside the record and renamed over it, so an nsinit
+ * killed while it writes leaves the old record (or none), never half of one. rename(2)
+ * replaces a symlink at the name rather than following it.
+ */
 export function writeRecord(dir: string, name: string, text: string): void {
-  const fd = openRecord(dir, name, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC);
+  const draft = draftOf(name);
+  const fd = openRecord(dir, draft, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC);
   try {
     writeSync(fd, text);
   } finally {
     closeSync(fd);
   }
+  renameSync(join(dir, draft), join(dir, name));
 }
+
+const draftOf = (name: string) => `.${name}.new`;
 
 /** The record's text, or undefined when there is none. */
 export function readRecord(dir: string, name: string): string | undefined {
@@ -51,11 +60,25 @@ export function readJsonRecord(dir: string, name: string): unknown {
   }
 }
 
+/** Removes the record, and the draft of one an nsinit killed while writing it left. */
 export function forgetRecord(dir: string, name: string): void {
-  try {
-    unlinkSync(join(dir, name));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  for (const file of [name, draftOf(name)]) {
+    try {
+      unlinkSync(join(dir, file));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+}
+
+/** Drafts (writeRecord) an nsinit killed while writing left, of the records named. */
+export function removeDrafts(dir: string, names: readonly string[]): void {
+  for (const name of names) {
+    try {
+      unlinkSync(join(dir, draftOf(name)));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
   }
 }
 
