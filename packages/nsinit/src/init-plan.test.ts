@@ -48,7 +48,11 @@ describe('buildInitPlan', () => {
     const plan = renderPlan(buildInitPlan(model({ ...TYPICAL, tty: true }), ['sh'], fakeHost(), { executor: 'native', consolePath: '/dev/pts/3' })).split('\n');
     const at = (text: string) => plan.findIndex((line) => line.includes(text));
     expect(plan.slice(2, 5).map((line) => line.trim())).toEqual(['2  dup3($stdin, 0, 0)', '3  dup3($stdout, 1, 0)', '4  dup3($stderr, 2, 0)']);
-    expect(plan[at('"/c/rootfs/dev/console", NULL, MS_BIND')]).toContain('mount("/dev/pts/3"');
+    // The slave bound on /dev/console, through fds: the console file of the /dev tmpfs.
+    const bind = at('open_tree(AT_FDCWD, "/dev/pts/3"');
+    expect(plan[bind + 1]).toContain('openat2($dev, "console", ');
+    expect(plan[bind + 2]).toContain('move_mount($source, "", $target, "", ');
+    expect(bind).toBeLessThan(at('pivot_root'));
     // After the pivot, the console by its container path on 0, 1 and 2.
     const open = at('openat(AT_FDCWD, "/dev/console"');
     expect(open).toBeGreaterThan(at('pivot_root'));
@@ -73,7 +77,7 @@ describe('buildInitPlan', () => {
     expect(plan[open + 2]).toMatch(/close\(\$sysctl-\d+\)/);
     expect(plan[at('"/proc/sys/kernel/shmmax"') + 1]).toMatch(/write\(\$sysctl-\d+, "65536", 5\)/);
     expect(open).toBeGreaterThan(at('pivot_root'));
-    expect(open).toBeLessThan(at('"/proc/sys", "/proc/sys"'));
+    expect(open).toBeLessThan(at('openat2($rootfs, "/proc/sys", '));
   });
 
   it('sets the resource limits again just before the exec (the Node init raises its own)', () => {

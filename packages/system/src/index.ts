@@ -4,6 +4,9 @@ export type { StepFailure } from './execute-plan.js';
 export { executePlan } from './execute-plan.js';
 export { linuxSystem } from './linux-system.js';
 export { makedev } from './makedev.js';
+export * from './mount-api.js';
+export type { FilesystemOption, NewFilesystem } from './mount-steps.js';
+export * as mountSteps from './mount-steps.js';
 export type { NativeChild, NativeLaunchInput } from './native/native-launch.js';
 export type {
   Arg,
@@ -20,9 +23,9 @@ export type {
   StepOptions,
 } from './plan.js';
 export { IGNORE, ignoreErrno, imm, PlanBuilder, ZERO_RESULT_ERRNO } from './plan.js';
-export type { MountArgs } from './plan-steps.js';
+export type { MountArgs, MountAttributes, OpenHow } from './plan-steps.js';
 export * as steps from './plan-steps.js';
-export { renderPlan, renderStep } from './render-plan.js';
+export { renderPlan, renderStep, renderValue } from './render-plan.js';
 export type { PathLookup, ResolvedPath } from './resolve-in-root.js';
 export { resolveInRoot } from './resolve-in-root.js';
 export { deserializePlan, serializePlan } from './serialize-plan.js';

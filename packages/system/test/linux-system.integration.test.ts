@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isRoot, needsRoot } from '@lc/vitest-config';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLONE, executePlan, linuxSystem, O, PlanBuilder, SysError, steps } from '../src/index.js';
+import { AT_FDCWD, CLONE, executePlan, linuxSystem, O, PlanBuilder, SysError, steps } from '../src/index.js';
 
 const sys = linuxSystem();
 const scratch = mkdtempSync(join(tmpdir(), 'lc-system-'));
@@ -86,11 +86,11 @@ describe('linuxSystem', () => {
   it('runs a plan against the real kernel and reports the failing step', () => {
     const b = new PlanBuilder(sys.arch);
     const fd = b.slot('fd');
-    steps.mkdir(b, join(scratch, 'd'), 0o700);
+    steps.mkdirAt(b, AT_FDCWD, join(scratch, 'd'), 0o700);
     steps.openat(b, join(scratch, 'd/f'), O.WRONLY | O.CREAT | O.CLOEXEC, 0o600, fd);
     steps.write(b, fd, 'written by a plan');
     steps.close(b, fd);
-    steps.mkdir(b, join(scratch, 'd'), 0o700);
+    steps.mkdirAt(b, AT_FDCWD, join(scratch, 'd'), 0o700);
     expect(executePlan(b.build(), sys, {})).toEqual({ step: 4, errno: 17 });
     expect(readFileSync(join(scratch, 'd/f'), 'utf8')).toBe('written by a plan');
   });
