@@ -78,7 +78,7 @@ export function ensureTarget(b: PlanBuilder, tree: PlannedTree, root: Rootfs, pa
       if (file) steps.mknodAt(b, parent, name, S_IFREG | 0o644, 0, { label: `${what}: create ${current}`, ...options });
       else steps.mkdirAt(b, parent, name, 0o755, { label: `${what}: mkdir ${current}`, ...options });
     });
-    tree.created(`${root.hostPath}${current}`, file ? 'file' : 'directory');
+    tree.created(posix.join(root.hostPath, current), file ? 'file' : 'directory');
     dir = current;
   });
   return target;

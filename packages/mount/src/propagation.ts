@@ -1,6 +1,6 @@
 // The first two steps of any rootfs: propagation, then the rootfs as a mount point.
 import type { ContainerModel } from '@lc/config-types';
-import { AT_FDCWD, AT_RECURSIVE, MOVE_MOUNT, MS, OPEN_TREE, type PlanBuilder, steps } from '@lc/system';
+import { AT_EMPTY_PATH, AT_RECURSIVE, MS, mountSteps, O, OPEN_TREE, type PlanBuilder, steps } from '@lc/system';
 import type { Rootfs } from './mount-target.js';
 
 /**
@@ -34,9 +34,15 @@ export function propagationSteps(b: PlanBuilder, model: ContainerModel): void {
  * opened from the directory would miss every mount made on the bind.
  */
 export function bindRootfsSteps(b: PlanBuilder, model: ContainerModel): Rootfs {
+  const label = `bind ${model.rootfs} onto itself`;
+  // The directory is opened once, by its host path (the config's, not the container's
+  // to change): the clone comes from it and goes back onto it.
+  const dir = b.temporary('target');
+  steps.openat(b, model.rootfs, O.PATH | O.DIRECTORY | O.CLOEXEC, 0, dir, { label: `rootfs: open ${model.rootfs}` });
   const fd = b.slot('rootfs');
-  const flags = OPEN_TREE.CLONE | OPEN_TREE.CLOEXEC | AT_RECURSIVE;
-  steps.openTree(b, AT_FDCWD, model.rootfs, flags, fd, { label: `bind ${model.rootfs} onto itself: open_tree` });
-  steps.moveMount(b, fd, '', AT_FDCWD, model.rootfs, MOVE_MOUNT.F_EMPTY_PATH, { label: `bind ${model.rootfs} onto itself` });
+  const flags = OPEN_TREE.CLONE | OPEN_TREE.CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH;
+  steps.openTree(b, dir, '', flags, fd, { label: `${label}: open_tree` });
+  mountSteps.attachMount(b, fd, dir, label);
+  mountSteps.closeTemporary(b, dir, `rootfs: close ${model.rootfs}`);
   return { fd, hostPath: model.rootfs };
 }

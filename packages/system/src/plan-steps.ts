@@ -321,7 +321,7 @@ export function fsconfig(
   value: string | null,
   options: StepOptions = {},
 ): number {
-  return b.step('fsconfig', [fd, imm(command, 'fsconfig-command'), key, value, 0], { label: `fsconfig ${key ?? ''}`, ...options });
+  return b.step('fsconfig', [fd, imm(command, 'fsconfig-command'), key, value, 0], { label: `fsconfig ${key ?? 'command'}`, ...options });
 }
 
 /** fsmount(fd, flags, attributes): the created filesystem as a detached mount with MOUNT_ATTR_* set. */
