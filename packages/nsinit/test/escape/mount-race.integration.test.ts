@@ -11,7 +11,7 @@
 // (/proc/self/mountinfo shows only what is below the root). And after all of them: the
 // host directory the symlink points at is exactly as it was, and the host has no
 // mount, process, device or cgroup more than before.
-import { chmodSync, lstatSync, mkdirSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -153,4 +153,52 @@ describe.skipIf(!isRoot)(`mount targets swapped for symlinks while a container s
     },
     (ATTACK_SECONDS + 60) * 1000,
   );
+});
+
+// The same swap, made deterministic: a prestart hook runs after the plan was built and
+// before its mount steps, and replaces a directory of the rootfs with a symlink to a
+// host directory.
+describe.skipIf(!isRoot)(`a mount target swapped for a symlink after the plan was built (${needsRoot})`, () => {
+  afterAll(removeAllContainerDirs);
+
+  async function swapped(insideToo: boolean) {
+    const before = hostSnapshot();
+    const base = await mkdtemp(join(realpathSync(tmpdir()), 'lc-swap-'));
+    const sentinel = join(base, 'sentinel');
+    mkdirSync(join(sentinel, 'keep'), { recursive: true });
+    const sentinelBefore = tree(sentinel);
+    const dir = await makeContainerDir();
+    mkdirSync(join(dir, 'rootfs/data'));
+    // The same path inside the rootfs: where the symlink leads when resolved in the root.
+    if (insideToo) mkdirSync(join(dir, 'rootfs', sentinel), { recursive: true });
+    const config = await readConfig(dir);
+    const index = (config.mounts as unknown[]).length;
+    await updateConfig(dir, {
+      mounts: [...(config.mounts as unknown[]), { type: 'tmpfs', source: 'swap-tmpfs', destination: '/data/sub' }],
+      hooks: { prestart: [{ path: '/bin/sh', args: ['sh', '-c', `rm -r ${dir}/rootfs/data && ln -s ${sentinel} ${dir}/rootfs/data`] }] },
+    });
+    const outcome = await runScript(dir, 'cat /proc/self/mountinfo').then(
+      (result) => ({ result }),
+      (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
+    );
+    // Nothing was created or mounted in the host directory the symlink names.
+    expect(tree(sentinel)).toEqual(sentinelBefore);
+    expectNoLeaks(before);
+    await removeContainerDir(dir);
+    await rm(base, { recursive: true, force: true });
+    return { outcome, index, sentinel };
+  }
+
+  it('fails in one line naming the mount when the symlink leads nowhere inside the root', async () => {
+    const { outcome, index } = await swapped(false);
+    expect(outcome).toEqual({ error: `mounts[${index}].destination: open /data: ENOENT` });
+  });
+
+  it('mounts inside the root where the symlink leads when resolved there', async () => {
+    const { outcome, sentinel } = await swapped(true);
+    expect('result' in outcome && outcome.result.exitCode).toBe(0);
+    const mountinfo = 'result' in outcome ? outcome.result.stdout : '';
+    expect(mountinfo).toMatch(new RegExp(` ${sentinel}/sub rw,nosuid,nodev[^ ]* - tmpfs swap-tmpfs `));
+    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain('swap-tmpfs');
+  });
 });
