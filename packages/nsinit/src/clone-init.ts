@@ -1,15 +1,19 @@
 // The native create path (DESIGN.md): a clone3 child of the parent's main thread runs
 // the plan in the native executor. The parent's own namespaces are never touched:
-// clone3 makes the pid namespace, the plan unshares the others in the child.
-import { openSync } from 'node:fs';
+// clone3 makes the user and pid namespaces, the plan unshares the others in the child.
+//
+// The child shares Node's memory only until the plan re-execs the executor (@lc/system
+// native-elf.ts); its inputs — stdio, the sync and error pipes, namespace fds — are all
+// it keeps across that exec, at the fds init-protocol.ts names.
+import { fstatSync, openSync, readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import type { ContainerModel } from '@lc/config-types';
-import { CLONE, CLONE_CLEAR_SIGHAND, F_DUPFD_CLOEXEC, type Plan, SIGNALS, type System, syscallNumber } from '@lc/system';
-import { initError, readToEnd } from './error-record.js';
+import { CLONE, CLONE_CLEAR_SIGHAND, type NativeChild, type Plan, REPORT_FLAG, SIGNALS, type System } from '@lc/system';
+import { type ErrorPipe, errorPipe, initError } from './error-record.js';
 import { cloneNamespaces } from './executor.js';
-import { ERROR_READ_SLOT, ERROR_SLOT, NETNS_SLOT, STDIO_SLOTS, SYNC_SLOT, SYNC_WRITE_SLOT } from './init-protocol.js';
-import { inherits, type LaunchedInit, type ProcessEnd, type StdioEntry } from './launched.js';
+import { ERROR_READ_SLOT, ERROR_RECORD_SIZE, ERROR_SLOT, NETNS_SLOT, STDIO_SLOTS, SYNC_SLOT, SYNC_WRITE_SLOT } from './init-protocol.js';
+import type { LaunchedInit, ProcessEnd, StdioEntry } from './launched.js';
 
 export function cloneInit(
   model: ContainerModel,
@@ -19,49 +23,50 @@ export function cloneInit(
   netns?: number,
 ): LaunchedInit {
   const launched = launch(plan, sys, stdio, cloneNamespaces(model), netns === undefined ? {} : { [NETNS_SLOT]: netns });
-  return watchChild(launched.child.pid, launched.child.pidfd, launched.child.memory, sys, launched);
+  return watchChild(launched.child.pid, launched.child.pidfd, launched.child, sys, launched);
 }
 
 /**
  * Starts a join plan (join-plan.ts): the clone3 child enters the container's
  * namespaces and forks; the fork, a child of this process inside the container's pid
- * namespace, is the process to follow. `namespaceFds` fill the plan's inputs.
+ * namespace, is the process to follow. It reports the fork's pid down the error pipe
+ * before it exits. `namespaceFds` fill the plan's inputs.
  */
 export async function cloneJoined(
   plan: Plan,
   sys: System,
   stdio: readonly StdioEntry[],
   namespaceFds: Readonly<Record<string, number>>,
-  forkedSlot: number,
 ): Promise<LaunchedInit> {
   const launched = launch(plan, sys, stdio, 0, namespaceFds);
   const { child } = launched;
-  liveMemory.add(child.memory);
-  const exit = await new Promise<ProcessEnd>((resolve) => {
-    const watcher = sys.watchReadable(child.pidfd, () => {
-      const end = sys.reapPidfd(child.pidfd);
-      if (!end) return;
-      watcher.close();
-      resolve(end);
-    });
-  });
+  const [exit, report] = await Promise.all([ended(sys, child.pidfd), launched.errors.read(ERROR_RECORD_SIZE)]);
+  // The forking side has exited: nothing reads the plan's memory any more.
+  child.release();
   sys.close(child.pidfd);
-  const pid = Number(child.slot(forkedSlot));
-  if (exit.code !== 0 || pid <= 0) {
+  const reported = report.length === ERROR_RECORD_SIZE && (report.readUInt32LE(0) & REPORT_FLAG) !== 0;
+  if (exit.code !== 0 || !reported) {
     // It failed before the fork (entering a namespace): its error record says why.
-    liveMemory.delete(child.memory);
     for (const fd of [launched.syncWrite, ...launched.parentEnds]) if (fd !== null) sys.close(fd);
-    const record = await readToEnd(launched.errorRead);
-    throw record.length > 0 ? initError(plan, record) : new Error(`joining: the clone3 child ended with ${JSON.stringify(exit)}`);
+    const record = Buffer.concat([report, await launched.errors.rest()]);
+    throw record.length >= ERROR_RECORD_SIZE ? initError(plan, record) : new Error(`joining: the clone3 child ended with ${JSON.stringify(exit)}`);
   }
-  // The fork is this process's child (CLONE_PARENT), a zombie at worst: the pid is safe.
-  return watchChild(pid, sys.pidfdOpen(pid), child.memory, sys, launched);
+  // The fork is this process's child (CLONE_PARENT), a zombie at worst: the pid is
+  // safe. Only lc's processes hold the error pipe; still, never follow a pid that is
+  // not our own child.
+  const pid = report.readUInt32LE(4);
+  const pidfd = sys.pidfdOpen(pid);
+  if (parentOf(pid) !== process.pid) {
+    sys.close(pidfd);
+    throw new Error(`joining: the reported process ${pid} is not this process's child`);
+  }
+  return watchChild(pid, pidfd, undefined, sys, launched);
 }
 
 interface Launched {
-  readonly child: ReturnType<System['launchNative']>;
+  readonly child: NativeChild;
   readonly syncWrite: number;
-  readonly errorRead: number;
+  readonly errors: ErrorPipe;
   readonly parentEnds: readonly (number | null)[];
 }
 
@@ -83,17 +88,18 @@ function launch(
     [ERROR_READ_SLOT]: errorRead,
   };
   const parentEnds: (number | null)[] = [null, null, null];
-  stdio.forEach((entry, fd) => {
-    if (inherits(entry, fd)) return; // the child has the parent's 0, 1, 2 already
+  // Every one of fds 0, 1, 2 is an input the plan places (steps.placeInputs): the
+  // parent's own ones are close-on-exec (Node) and would not survive the re-exec.
+  [0, 1, 2].forEach((fd) => {
+    const entry = stdio[fd] ?? 'inherit';
     let childEnd: number;
-    if (typeof entry === 'number') {
-      if (entry > 2) {
-        inputs[STDIO_SLOTS[fd]!] = entry; // the caller's: the child gets a copy, ours stays
+    if (entry === 'inherit' || typeof entry === 'number') {
+      const source = entry === 'inherit' ? fd : entry;
+      if (isOpen(source)) {
+        inputs[STDIO_SLOTS[fd]!] = source; // the child gets a copy, ours stays
         return;
       }
-      // The plan puts fds 0, 1, 2 in place in that order: an input that is one of them
-      // (stdio [0, 2, 1]) would be overwritten before its turn. A copy above 2 is not.
-      childEnd = duplicateAbove2(sys, entry);
+      childEnd = openSync('/dev/null', fd === 0 ? 'r' : 'w'); // closed here: /dev/null there
     } else if (entry === 'ignore') childEnd = openSync('/dev/null', fd === 0 ? 'r' : 'w');
     else {
       const [read, write] = sys.pipe();
@@ -104,14 +110,15 @@ function launch(
     inputs[STDIO_SLOTS[fd]!] = childEnd;
   });
 
-  let child: ReturnType<System['launchNative']>;
+  let child: NativeChild;
   try {
     child = sys.launchNative({
       plan,
       inputs,
-      // CLONE_VM: no copy of Node's page tables; CLONE_CLEAR_SIGHAND: Node's handlers
-      // must never run in the child, on the shared heap; CLONE_PIDFD: wait and kill
-      // without pid races.
+      // CLONE_VM: no copy of Node's page tables (the plan re-execs the executor into an
+      // address space of its own before anything in the container can see it);
+      // CLONE_CLEAR_SIGHAND: Node's handlers must never run in the child, on the shared
+      // heap; CLONE_PIDFD: wait and kill without pid races.
       cloneFlags: BigInt(CLONE.VM | CLONE.PIDFD | namespaces) | CLONE_CLEAR_SIGHAND,
       exitSignal: SIGNALS.SIGCHLD,
       errorFd: errorWrite,
@@ -123,19 +130,42 @@ function launch(
     // The child holds its own copies now.
     for (const fd of childEnds) sys.close(fd);
   }
-  return { child, syncWrite, errorRead, parentEnds };
+  return { child, syncWrite, errors: errorPipe(errorRead), parentEnds };
 }
 
-function duplicateAbove2(sys: System, fd: number): number {
-  return Number(sys.syscall('fcntl F_DUPFD_CLOEXEC', syscallNumber('fcntl', sys.arch), [BigInt(fd), BigInt(F_DUPFD_CLOEXEC), 3n]));
+/** Field 4 of /proc/<pid>/stat, after the command in parentheses (which may hold any byte). */
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
 }
 
-/** Memory the native children read (their plans): referenced until they have died. */
-const liveMemory = new Set<unknown>();
+function isOpen(fd: number): boolean {
+  try {
+    fstatSync(fd);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
-function watchChild(pid: number, pidfd: number, memory: unknown, sys: System, launched: Launched): LaunchedInit {
+/** How the process behind `pidfd` ended. */
+function ended(sys: System, pidfd: number): Promise<ProcessEnd> {
+  return new Promise<ProcessEnd>((resolve) => {
+    const watcher = sys.watchReadable(pidfd, () => {
+      const end = sys.reapPidfd(pidfd);
+      if (!end) return;
+      watcher.close();
+      resolve(end);
+    });
+  });
+}
+
+function watchChild(pid: number, pidfd: number, memory: NativeChild | undefined, sys: System, launched: Launched): LaunchedInit {
   const listeners: ((end: ProcessEnd) => void)[] = [];
-  liveMemory.add(memory);
   let open = true;
   const watcher = sys.watchReadable(pidfd, () => {
     if (!open) return;
@@ -144,7 +174,8 @@ function watchChild(pid: number, pidfd: number, memory: unknown, sys: System, la
     watcher.close();
     sys.close(pidfd);
     open = false;
-    liveMemory.delete(memory);
+    // It has exec'd or died: nothing reads the plan's memory any more.
+    memory?.release();
     for (const listener of listeners) listener(exit);
   });
   return {
@@ -159,7 +190,7 @@ function watchChild(pid: number, pidfd: number, memory: unknown, sys: System, la
   };
 }
 
-function launchedStreams(launched: Launched): Pick<LaunchedInit, 'syncWrite' | 'errorRead' | 'stdin' | 'stdout' | 'stderr'> {
+function launchedStreams(launched: Launched): Pick<LaunchedInit, 'syncWrite' | 'errors' | 'stdin' | 'stdout' | 'stderr'> {
   const [stdin, stdout, stderr] = launched.parentEnds;
   const input = (fd: number | null | undefined) => (fd == null ? null : new Socket({ fd, readable: false, writable: true }));
   // A socket reads from the start and can end before anyone listens; a PassThrough
@@ -168,7 +199,7 @@ function launchedStreams(launched: Launched): Pick<LaunchedInit, 'syncWrite' | '
     fd == null ? null : new Socket({ fd, readable: true, writable: false }).pipe(new PassThrough());
   return {
     syncWrite: launched.syncWrite,
-    errorRead: launched.errorRead,
+    errors: launched.errors,
     stdin: input(stdin),
     stdout: output(stdout),
     stderr: output(stderr),

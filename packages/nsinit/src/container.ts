@@ -13,7 +13,7 @@ import { letGo, processHandle } from './go.js';
 import { hookState, runHooks } from './hooks.js';
 import { writeIdMappings } from './id-mappings.js';
 import { buildInitPlan } from './init-plan.js';
-import { type LaunchedInit, redirectedBy, type StdioEntry } from './launched.js';
+import type { LaunchedInit, StdioEntry } from './launched.js';
 import { openJoinedNetworkNamespace } from './network-namespace.js';
 import { notYetApplied } from './not-yet-applied.js';
 import { setRlimits } from './rlimits.js';
@@ -52,7 +52,7 @@ export async function startContainer(options: StartOptions): Promise<RunningCont
     // The plan binds the pty's slave by its path: the pty comes first.
     terminal = openProcessConsole(model, sys);
     const consolePath = terminal ? { consolePath: terminal.path } : {};
-    plan = buildInitPlan(model, options.args, sys, { executor, redirected: redirectedBy(stdio), ...consolePath });
+    plan = buildInitPlan(model, options.args, sys, { executor, ...consolePath });
   } catch (error) {
     terminal?.close();
     unlock();

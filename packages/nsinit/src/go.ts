@@ -3,7 +3,7 @@
 // pipe) or its failure (an error record). Then the handle the caller gets.
 import { writeSync } from 'node:fs';
 import type { Plan, System } from '@lc/system';
-import { initError, readToEnd } from './error-record.js';
+import { initError } from './error-record.js';
 import { type ContainerProcess, type ExitStatus, signalNumber } from './exit-status.js';
 import { ERROR_RECORD_SIZE } from './init-protocol.js';
 import type { LaunchedInit } from './launched.js';
@@ -20,7 +20,7 @@ export async function letGo(
   exited: Promise<ExitStatus>,
   prepare: () => void | Promise<void>,
 ): Promise<void> {
-  const errorRecord = readToEnd(init.errorRead);
+  const errorRecord = init.errors.rest();
   let refused: unknown;
   try {
     await prepare();

@@ -4,7 +4,7 @@
 //   fd 6: a network namespace to join (only when the plan enters one)
 // it runs the plan, whose last step execs the user's program in its place. On a
 // failed step it writes {step, errno} (two little-endian u32) to the error pipe.
-import { readFileSync, writeSync } from 'node:fs';
+import { closeSync, readFileSync, writeSync } from 'node:fs';
 import { deserializePlan, executePlan, linuxSystem } from '@lc/system';
 // Only @lc/system and the protocol: every module imported here is start-up time
 // of every container.
@@ -19,6 +19,7 @@ function report(step: number, errno: number, message = ''): void {
 
 try {
   const plan = deserializePlan(readFileSync(PLAN_FD, 'utf8'));
+  closeSync(PLAN_FD);
   const failure = executePlan(plan, linuxSystem(), { [SYNC_SLOT]: SYNC_FD, [ERROR_SLOT]: ERROR_FD, [NETNS_SLOT]: NETNS_FD });
   if (failure) report(failure.step, failure.errno);
   else report(INIT_FAILED_STEP, 0, 'the plan ended without exec');

@@ -47,7 +47,8 @@ describe('buildInitPlan', () => {
   it('with a terminal, puts the pty on fds 0-2, binds it on /dev/console and makes it the controlling tty', () => {
     const plan = renderPlan(buildInitPlan(model({ ...TYPICAL, tty: true }), ['sh'], fakeHost(), { executor: 'native', consolePath: '/dev/pts/3' })).split('\n');
     const at = (text: string) => plan.findIndex((line) => line.includes(text));
-    expect(plan.slice(2, 5).map((line) => line.trim())).toEqual(['2  dup3($stdin, 0, 0)', '3  dup3($stdout, 1, 0)', '4  dup3($stderr, 2, 0)']);
+    // The pty's slave is what the parent passes as stdio: placed on 0-2 before the re-exec.
+    expect(plan.filter((line) => /dup3\(\$std(in|out|err)-copy, [012], 0\)/.test(line))).toHaveLength(3);
     // The slave bound on /dev/console, through fds: the console file of the /dev tmpfs.
     const bind = at('open_tree(AT_FDCWD, "/dev/pts/3"');
     expect(plan[bind + 1]).toContain('openat2($dev, "console", ');
@@ -61,8 +62,10 @@ describe('buildInitPlan', () => {
       'dup3($console, 1, 0)',
       'dup3($console, 2, 0)',
     ]);
-    expect(at('setsid')).toBeGreaterThan(open);
-    expect(plan[at('setsid') + 1]).toContain('ioctl(0, TIOCSCTTY, 0)');
+    // A session of its own from the start; then, leading it, the console as its terminal.
+    expect(at('setsid')).toBeLessThan(at('unshare'));
+    const ctty = plan.findIndex((line, i) => i > open && line.includes('setsid'));
+    expect(plan[ctty + 1]).toContain('ioctl(0, TIOCSCTTY, 0)');
     expect(at('TIOCSCTTY')).toBeLessThan(at('setresuid'));
   });
 
@@ -99,20 +102,40 @@ describe('buildInitPlan', () => {
     expect(build({ sysctl: { 'kernel.hostname': 'x' }, namespaces: { NEWNS: true } })).toThrow('needs the NEWUTS namespace');
   });
 
-  it('starts the native executor by dropping the parent\'s pipe ends and unsharing in the child', () => {
-    const plan = buildInitPlan(model(TYPICAL), ['true'], fakeHost(), {
-      executor: 'native',
-      redirected: [false, true, true],
-    });
-    const start = renderPlan(plan).split('\n').slice(0, 7).join('\n');
+  it('starts the native executor by placing its inputs and re-executing itself before any namespace', () => {
+    const plan = buildInitPlan(model(TYPICAL), ['true'], fakeHost(), { executor: 'native' });
+    const start = renderPlan(plan).split('\n').slice(0, 17).join('\n');
     expect(start).toMatchInlineSnapshot(`
-      "  0  close($sync-write)
-        1  close($error-read)
-        2  dup3($stdout, 1, 0)
-        3  dup3($stderr, 2, 0)
-        4  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0)
-        5  unshare(CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWNET)
-        6  read($sync, <1 bytes>, 1)  [0 = error]"
+      "  0  fcntl($error, F_DUPFD, 64) = $error-copy
+        1  fcntl($sync, F_DUPFD, 64) = $sync-copy
+        2  fcntl($stdin, F_DUPFD, 64) = $stdin-copy
+        3  fcntl($stdout, F_DUPFD, 64) = $stdout-copy
+        4  fcntl($stderr, F_DUPFD, 64) = $stderr-copy
+        5  dup3($error-copy, 5, 0)
+        6  dup3($sync-copy, 4, 0)
+        7  dup3($stdin-copy, 0, 0)
+        8  dup3($stdout-copy, 1, 0)
+        9  dup3($stderr-copy, 2, 0)
+       10  execveat($executor, "", ["lc-init"], [], AT_EMPTY_PATH)  [the plan goes on in the new image]
+       11  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+       12  close_range(6, 0xffffffff, 0)
+       13  setsid()
+       14  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0)
+       15  unshare(CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWNET)
+       16  read($sync, <1 bytes>, 1)  [0 = error]"
+    `);
+  });
+
+  it('starts the node init not dumpable, in a session of its own, its other fds closed at exec', () => {
+    const plan = buildInitPlan(model(TYPICAL), ['true'], fakeHost(), { executor: 'node' });
+    const start = renderPlan(plan).split('\n').slice(0, 6).join('\n');
+    expect(start).toMatchInlineSnapshot(`
+      "  0  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+        1  close_range(7, 0xffffffff, CLOSE_RANGE_CLOEXEC)
+        2  setsid()  [EPERM ok]
+        3  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0)
+        4  unshare(CLONE_NEWNS)
+        5  read($sync, <1 bytes>, 1)  [0 = error]"
     `);
   });
 
@@ -164,7 +187,7 @@ describe('buildInitPlan, what the node executor cannot do', () => {
     );
   });
 
-  it('becomes root of the user namespace right after the go, and maps nothing itself', () => {
+  it('waits for the go and becomes root of the user namespace before its re-exec, and maps nothing itself', () => {
     const plan = buildInitPlan(
       model({
         namespaces: { NEWNS: true, NEWUSER: true, NEWPID: true },
@@ -175,13 +198,22 @@ describe('buildInitPlan, what the node executor cannot do', () => {
       fakeHost(),
       { executor: 'native' },
     );
-    const text = renderPlan(plan).split('\n').slice(3, 8).join('\n');
+    const text = renderPlan(plan).split('\n').slice(10, 24).join('\n');
     expect(text).toMatchInlineSnapshot(`
-      "  3  unshare(CLONE_NEWNS)
-        4  read($sync, <1 bytes>, 1)  [0 = error]
-        5  setresgid(0, 0, 0)
-        6  setresuid(0, 0, 0)
-        7  umask(0)"
+      " 10  close($sync-write)
+       11  close($error-read)
+       12  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0)
+       13  read($sync, <1 bytes>, 1)  [0 = error]
+       14  setresgid(0, 0, 0)
+       15  setresuid(0, 0, 0)
+       16  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0)
+       17  execveat($executor, "", ["lc-init"], [], AT_EMPTY_PATH)  [the plan goes on in the new image]
+       18  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+       19  close_range(6, 0xffffffff, 0)
+       20  setsid()
+       21  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0)
+       22  unshare(CLONE_NEWNS)
+       23  umask(0)"
     `);
   });
 });

@@ -10,15 +10,12 @@ import { pathSteps, resolveUser } from '@lc/security';
 import { type Plan, PlanBuilder, type System, steps } from '@lc/system';
 import { ConfigurationError } from './errors.js';
 import { defaultExecutor, type Executor } from './executor.js';
-import { ERROR_SLOT } from './init-protocol.js';
-import { processSteps, redirectedStdio } from './process-steps.js';
+import { processSteps } from './process-steps.js';
 import { startSteps } from './start-steps.js';
 import { sysctlSteps, validateSysctl } from './sysctl-steps.js';
 
 export interface InitPlanOptions {
   readonly executor?: Executor;
-  /** Which of stdin, stdout, stderr the native executor's plan replaces (dup3). */
-  readonly redirected?: readonly [boolean, boolean, boolean];
   /** With `tty: true`: the host path of the pty slave, bound on /dev/console. */
   readonly consolePath?: string;
 }
@@ -33,8 +30,7 @@ export function buildInitPlan(
   validate(model, args, executor);
   const user = resolveUser(sys, model.rootfs, model.process.user, model.process.additionalGroups);
   const b = new PlanBuilder(sys.arch);
-  b.input(ERROR_SLOT);
-  startSteps(b, model, { executor, redirected: redirectedStdio(model, options.redirected) });
+  startSteps(b, model, executor);
   // Nodes and directories get exactly the modes the plan asks for.
   steps.umask(b, 0);
 

@@ -7,8 +7,8 @@ import { openProcessConsole, type ProcessConsole } from './container-console.js'
 import { processStartTime, runningContainer } from './container-state.js';
 import { type ContainerProcess, type ExitStatus, exitStatus } from './exit-status.js';
 import { letGo, processHandle } from './go.js';
-import { buildJoinPlan, FORKED_SLOT, JOIN_ORDER, namespaceSlot } from './join-plan.js';
-import { redirectedBy, type StdioEntry } from './launched.js';
+import { buildJoinPlan, JOIN_ORDER, namespaceSlot } from './join-plan.js';
+import type { StdioEntry } from './launched.js';
 import { setRlimits } from './rlimits.js';
 
 export interface ExecInOptions {
@@ -29,7 +29,7 @@ export async function execInContainer(options: ExecInOptions): Promise<JoinedPro
   const { model } = await loadContainerConfig(options.dir);
   const running = runningContainer(options.dir);
   if (!running) throw new LcError('NOT_RUNNING', `${options.dir}: no container is running there`);
-  const plan = buildJoinPlan(model, options.args, sys, { redirected: redirectedBy(stdio) });
+  const plan = buildJoinPlan(model, options.args, sys);
 
   const fds: Record<string, number> = {};
   let terminal: ProcessConsole | undefined;
@@ -45,13 +45,7 @@ export async function execInContainer(options: ExecInOptions): Promise<JoinedPro
     }
     // A terminal of its own, as `docker exec -t` gives, from the container's devpts.
     terminal = openProcessConsole(model, sys, `/proc/${running.pid}/root`);
-    launchedPromise = cloneJoined(
-      plan,
-      sys,
-      terminal?.stdio ?? stdio,
-      fds,
-      plan.slots.findIndex((slot) => slot.name === FORKED_SLOT),
-    );
+    launchedPromise = cloneJoined(plan, sys, terminal?.stdio ?? stdio, fds);
   } catch (error) {
     terminal?.close();
     throw error;

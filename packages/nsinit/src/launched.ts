@@ -1,6 +1,7 @@
 // What either executor's launcher hands back: a process that waits on the sync pipe
 // for the parent's go, and the parent's ends of everything that leads to it.
 import type { Readable, Writable } from 'node:stream';
+import type { ErrorPipe } from './error-record.js';
 
 export type StdioEntry = 'pipe' | 'inherit' | 'ignore' | number;
 
@@ -10,11 +11,6 @@ export type StdioEntry = 'pipe' | 'inherit' | 'ignore' | number;
  */
 export function inherits(entry: StdioEntry, fd: number): boolean {
   return entry === 'inherit' || entry === fd;
-}
-
-/** Which of fds 0, 1, 2 a plan must put in place. */
-export function redirectedBy(stdio: readonly StdioEntry[]): [boolean, boolean, boolean] {
-  return [0, 1, 2].map((fd) => !inherits(stdio[fd] ?? 'inherit', fd)) as [boolean, boolean, boolean];
 }
 
 export interface ProcessEnd {
@@ -28,7 +24,7 @@ export interface LaunchedInit {
   /** Write one byte to let the plan go on; close it to abort. */
   readonly syncWrite: number;
   /** EOF when the user's program was exec'd; an error record when a step failed. */
-  readonly errorRead: number;
+  readonly errors: ErrorPipe;
   readonly stdin: Writable | null;
   readonly stdout: Readable | null;
   readonly stderr: Readable | null;

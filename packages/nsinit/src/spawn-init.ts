@@ -10,6 +10,7 @@ import { constants } from 'node:os';
 import { PassThrough } from 'node:stream';
 import type { ContainerModel, NamespaceKind } from '@lc/config-types';
 import { CLONE, type NamespaceFile, type Plan, type System, serializePlan } from '@lc/system';
+import { errorPipe } from './error-record.js';
 import { createsNamespace } from './executor.js';
 import type { LaunchedInit, StdioEntry } from './launched.js';
 
@@ -57,7 +58,7 @@ export function spawnInit(
   return {
     pid: child.pid,
     syncWrite,
-    errorRead,
+    errors: errorPipe(errorRead),
     stdin: child.stdin,
     // Node drains (resumes) a child's unread stdio when it exits: hold the output in
     // streams of our own from the first moment.

@@ -1,6 +1,7 @@
 // Shared by the real-kernel tests of @lc/nsinit and of the nsinit CLI: throw-away
 // container directories, a CLI runner, and a snapshot of what a container could
 // leave behind on the host (mounts, processes, network devices, its pid record).
+import { createHook } from 'node:async_hooks';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -323,4 +324,21 @@ function describeProcess(pid: number): string {
   } catch {
     return `${pid}`;
   }
+}
+
+/**
+ * Counts the timers lc's own code (packages/nsinit) creates from now on and has not
+ * cleared or fired yet. Not process.getActiveResourcesInfo(): vitest keeps timers of
+ * its own that come and go while a test runs. Node marks a Timeout `_destroyed` as it
+ * is cleared or fires (async_hooks' destroy event would come a tick later).
+ */
+export function trackLcTimers(): { active(): number; stop(): void } {
+  const timers: { readonly _destroyed?: boolean }[] = [];
+  const ours = /\/packages\/nsinit\/(dist|src)\//;
+  const hook = createHook({
+    init(_asyncId, type, _trigger, resource) {
+      if (type === 'Timeout' && ours.test(new Error().stack ?? '')) timers.push(resource as { _destroyed?: boolean });
+    },
+  }).enable();
+  return { active: () => timers.filter((timer) => timer._destroyed !== true).length, stop: () => hook.disable() };
 }

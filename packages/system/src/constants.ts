@@ -70,6 +70,8 @@ export const O = {
 /** AT_FDCWD is -100: a plan argument is 64 bits, so it is passed sign-extended. */
 export const AT_FDCWD = -100;
 export const AT_SYMLINK_NOFOLLOW = 0x100;
+/** An *at call on the fd itself (execveat of a memfd). */
+export const AT_EMPTY_PATH = 0x1000;
 
 export const S_IFMT = 0o170000;
 export const S_IFCHR = 0o020000;
@@ -79,6 +81,8 @@ export const S_IFDIR = 0o040000;
 export const S_IFREG = 0o100000;
 export const S_IFLNK = 0o120000;
 
+/** A copy of an fd, numbered at least the argument, without close-on-exec. */
+export const F_DUPFD = 0;
 export const F_GETFD = 1;
 export const F_SETFD = 2;
 /** A close-on-exec copy of an fd, numbered at least the argument. */
@@ -88,6 +92,7 @@ export const CLOSE_RANGE_CLOEXEC = 0x4;
 
 export const PR = {
   SET_PDEATHSIG: 1,
+  SET_DUMPABLE: 4,
   SET_KEEPCAPS: 8,
   CAPBSET_DROP: 24,
   SET_NO_NEW_PRIVS: 38,

@@ -20,9 +20,12 @@ const POINTER_SIZE = 8; // x86-64 and aarch64
  * end without an exec. `inputs` fills the plan's input slots by name.
  */
 export function executePlan(plan: Plan, sys: System, inputs: Readonly<Record<string, number>>): StepFailure | undefined {
-  const forking = plan.steps.findIndex((step) => step.fork);
-  // No JavaScript may run in a forked copy of Node (DESIGN.md): joining needs the native executor.
-  if (forking !== -1) throw new Error(`step ${forking} (${plan.steps[forking]!.label}) forks: the TypeScript executor cannot`);
+  // No JavaScript may run in a forked copy of Node (DESIGN.md): joining needs the native
+  // executor, and only it has an image of its own to re-exec.
+  const nativeOnly = plan.steps.findIndex((step) => step.fork || step.reexec || step.report);
+  if (nativeOnly !== -1) {
+    throw new Error(`step ${nativeOnly} (${plan.steps[nativeOnly]!.label}) needs the native executor`);
+  }
   const slots = plan.slots.map((slot) => {
     if (!slot.input) return 0n;
     const value = inputs[slot.name];

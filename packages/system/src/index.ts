@@ -22,7 +22,7 @@ export type {
   Step,
   StepOptions,
 } from './plan.js';
-export { IGNORE, ignoreErrno, imm, PlanBuilder, ZERO_RESULT_ERRNO } from './plan.js';
+export { EXECUTOR_INPUT, IGNORE, ignoreErrno, imm, PlanBuilder, REPORT_FLAG, ZERO_RESULT_ERRNO } from './plan.js';
 export type { MountArgs, MountAttributes, OpenHow } from './plan-steps.js';
 export * as steps from './plan-steps.js';
 export { renderPlan, renderStep, renderValue } from './render-plan.js';

@@ -13,6 +13,7 @@ const PROTOTYPES = {
   flock: 'int flock(int fd, int operation)',
   mmap: 'void *mmap(void *addr, size_t length, int prot, int flags, int fd, long offset)',
   mprotect: 'int mprotect(void *addr, size_t length, int prot)',
+  munmap: 'int munmap(void *addr, size_t length)',
 } as const;
 
 type Name = keyof typeof PROTOTYPES;
@@ -68,6 +69,35 @@ export function loadMachineCode(code: Uint8Array): (argument: bigint) => bigint 
   }
   const prototype = k.proto('int64_t lc_native_entry(uint64_t argument)');
   return (argument) => BigInt(k.call(memory, prototype, argument) as number | bigint);
+}
+
+/** Anonymous memory at an address the caller can name to another process (mapMemory). */
+export interface MappedMemory {
+  readonly address: bigint;
+  /** A view of the memory: never touch it after `unmap`. */
+  readonly bytes: Buffer;
+  unmap(): void;
+}
+
+/**
+ * Maps `size` bytes of zeroed memory, at `hint` when that range is free (the kernel
+ * takes a hint that collides with nothing; otherwise it chooses).
+ */
+export function mapMemory(size: number, hint: bigint): MappedMemory {
+  const k = koffi();
+  const memory = libc('mmap')(hint, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  const address = k.address(memory) as bigint;
+  if (address === 0xffffffffffffffffn) throw new Error(`mmap of ${size} bytes failed: errno ${lastErrno()}`);
+  let mapped = true;
+  return {
+    address,
+    bytes: Buffer.from(k.view(memory, size) as ArrayBuffer),
+    unmap: () => {
+      if (!mapped) return;
+      mapped = false;
+      libc('munmap')(memory, size);
+    },
+  };
 }
 
 export interface PollHandle {

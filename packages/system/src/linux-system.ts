@@ -100,7 +100,7 @@ class LinuxSystem implements System {
   }
 
   launchNative(input: NativeLaunchInput): NativeChild {
-    return launchNative(input, addressOf);
+    return launchNative(input, (name, nr, args) => this.syscall(name, nr, args), addressOf);
   }
 
   reapPidfd(pidfd: number): ProcessExit | undefined {

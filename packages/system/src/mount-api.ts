@@ -17,7 +17,6 @@ export const RESOLVE = {
 /** sizeof(struct open_how): u64 flags, u64 mode, u64 resolve. */
 export const OPEN_HOW_SIZE = 24;
 
-export const AT_EMPTY_PATH = 0x1000;
 /** open_tree and mount_setattr: the whole tree below the mount, not only its top. */
 export const AT_RECURSIVE = 0x8000;
 

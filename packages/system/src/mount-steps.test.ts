@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AT_FDCWD, MS, O } from './constants.js';
-import { AT_EMPTY_PATH, AT_RECURSIVE, MOUNT_ATTR, MOVE_MOUNT, OPEN_TREE, RESOLVE } from './mount-api.js';
+import { AT_EMPTY_PATH, AT_FDCWD, MS, O } from './constants.js';
+import { AT_RECURSIVE, MOUNT_ATTR, MOVE_MOUNT, OPEN_TREE, RESOLVE } from './mount-api.js';
 import * as mountSteps from './mount-steps.js';
 import { PlanBuilder } from './plan.js';
 import * as steps from './plan-steps.js';

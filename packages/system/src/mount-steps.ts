@@ -10,9 +10,8 @@
 // fsmount for a new filesystem), its attributes set there (mount_setattr), before
 // anything in the container can see it. The fds live in temporary slots (PlanBuilder
 // `temporary`), closed and released as soon as the mount is attached.
-import { O } from './constants.js';
+import { AT_EMPTY_PATH, O } from './constants.js';
 import {
-  AT_EMPTY_PATH,
   AT_RECURSIVE,
   FSCONFIG,
   FSMOUNT_CLOEXEC,

@@ -1,9 +1,9 @@
 // One function per syscall a plan uses: each knows its arguments' formats and writes
 // the label an error line will carry. Packages build their steps with these rather
 // than with raw `PlanBuilder.step` calls.
-import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, CLONE, F_SETFD, LINUX_CAPABILITY_VERSION_3, SIG_SETMASK } from './constants.js';
+import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, CLONE, F_DUPFD, F_SETFD, LINUX_CAPABILITY_VERSION_3, PR, SIG_SETMASK } from './constants.js';
 import { MOUNT_ATTR_SIZE, OPEN_HOW_SIZE } from './mount-api.js';
-import { type ArgInput, type DataRef, imm, type PlanBuilder, type SlotRef, type StepOptions } from './plan.js';
+import { type ArgInput, type DataRef, EXECUTOR_INPUT, imm, type PlanBuilder, type SlotRef, type StepOptions } from './plan.js';
 import { renderValue } from './render-plan.js';
 
 const cwd = imm(AT_FDCWD, 'fd');
@@ -251,12 +251,59 @@ export function setns(b: PlanBuilder, fd: ArgInput, nstype: number, label: strin
 
 /**
  * Forks the process into one whose parent is the executor's parent (CLONE_PARENT), so
- * it can wait for it; the pid lands in `result` and the forking side exits. With
- * CLONE_VM the new process shares the memory the plan lives in, and (no stack given)
- * the stack pointer, which the executor never uses. x86-64 argument order.
+ * it can wait for it; the pid lands in `result`, goes to the parent as a report record
+ * on the error pipe, and the forking side exits. No CLONE_VM: the new process gets a
+ * copy of the executor's own small address space (it runs after the re-exec), never a
+ * share of anyone's. x86-64 argument order.
  */
 export function forkIntoParent(b: PlanBuilder, result: SlotRef, label: string, options: StepOptions = {}): number {
-  return b.step('clone', [imm(CLONE.VM | CLONE.PARENT, 'clone-flags'), 0, 0, 0, 0], { label, result, fork: true, ...options });
+  return b.step('clone', [imm(CLONE.PARENT, 'clone-flags'), 0, 0, 0, 0], { label, result, fork: true, report: true, ...options });
+}
+
+/** Copies of every placed input are made at or above this fd before any is placed. */
+const PLACING_FLOOR = 64;
+
+/**
+ * Moves every input that names an fd (`PlanBuilder.input(name, fd)`) to that fd, not
+ * close-on-exec, so it survives the executor's re-exec while everything else the
+ * process inherited from its parent (close-on-exec there) does not. Two passes: a copy
+ * of each above PLACING_FLOOR first, so that putting one in place (dup3 closes what held
+ * that number) never closes the source of another. Returns the highest fd placed.
+ */
+export function placeInputs(b: PlanBuilder): number {
+  const inputs = b.placedInputs();
+  const copies = inputs.map((input) => {
+    if (input.fd >= PLACING_FLOOR) throw new Error(`input ${input.name}: fd ${input.fd} is not below ${PLACING_FLOOR}`);
+    const copy = b.slot(`${input.name}-copy`);
+    b.step('fcntl', [input.ref, imm(F_DUPFD, 'fcntl'), PLACING_FLOOR], { label: `copy $${input.name} above fd ${PLACING_FLOOR}`, result: copy });
+    return copy;
+  });
+  inputs.forEach((input, i) => dup3(b, copies[i]!, input.fd, `put $${input.name} at fd ${input.fd}`));
+  return Math.max(2, ...inputs.map((input) => input.fd));
+}
+
+/**
+ * Execs the native executor itself from its sealed memfd (the EXECUTOR_INPUT): the
+ * process leaves the memory it shared with its parent for an image holding only the
+ * executor and a copy of the plan, and goes on with the next step (native-elf.ts).
+ * Every close-on-exec fd it inherited is gone after it.
+ */
+export function reexecExecutor(b: PlanBuilder, options: StepOptions = {}): number {
+  return b.step('execveat', [b.input(EXECUTOR_INPUT), '', b.strings(['lc-init']), b.strings([]), imm(AT_EMPTY_PATH, 'at-flags')], {
+    label: 'exec the plan executor in an address space of its own',
+    reexec: true,
+    ...options,
+  });
+}
+
+/**
+ * PR_SET_DUMPABLE 0: only a process with CAP_SYS_PTRACE in the initial user namespace
+ * may open this process's /proc/<pid>/{mem,fd,cwd,root,exe,environ} or ptrace it, and
+ * its /proc files belong to root. The kernel sets it again at execve from the new
+ * program's credentials.
+ */
+export function notDumpable(b: PlanBuilder, options: StepOptions = {}): number {
+  return prctl(b, PR.SET_DUMPABLE, 0, 'not dumpable until exec (no /proc/<pid>/mem, fd, exe for anyone else)', options);
 }
 
 /** struct open_how: how openat2 opens and resolves. */

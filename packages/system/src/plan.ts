@@ -83,6 +83,18 @@ export interface Step {
    * and exits 0; the new process goes on with the next step. Native executor only.
    */
   readonly fork?: boolean;
+  /**
+   * On success the result goes down the error pipe as a record {step | 1 << 31,
+   * result}: how the parent learns the pid of a process forked into a pid namespace.
+   * Native executor only.
+   */
+  readonly report?: boolean;
+  /**
+   * The step execs the native executor itself, from its memfd (`EXECUTOR_INPUT`): the
+   * plan goes on with the next step in an address space of its own (native-elf.ts).
+   * Native executor only.
+   */
+  readonly reexec?: boolean;
   /** What the step does, for error lines: "mount proc on /r/proc". */
   readonly label: string;
 }
@@ -91,6 +103,11 @@ export interface Slot {
   readonly name: string;
   /** Filled by whoever starts the executor (the sync and error pipe fds). */
   readonly input: boolean;
+  /**
+   * The fd the input is moved to (steps.placeInputs): before the executor's re-exec
+   * the slot holds the parent's fd number, after it this one.
+   */
+  readonly fd?: number;
 }
 
 export interface Plan {
@@ -99,6 +116,12 @@ export interface Plan {
   readonly data: readonly DataItem[];
   readonly slots: readonly Slot[];
 }
+
+/** The input holding the native executor's memfd, for steps.reexecExecutor (filled by launchNative). */
+export const EXECUTOR_INPUT = 'executor';
+
+/** Set in the step field of an error-pipe record that reports a result (Step.report), not a failure. */
+export const REPORT_FLAG = 0x8000_0000;
 
 /** Errno a failed zeroIsError step reports: the sync pipe was closed without a go. */
 export const ZERO_RESULT_ERRNO = 32; // EPIPE
@@ -126,6 +149,8 @@ export interface StepOptions {
   readonly result?: SlotRef;
   readonly zeroIsError?: boolean;
   readonly fork?: boolean;
+  readonly report?: boolean;
+  readonly reexec?: boolean;
 }
 
 export function imm(value: number | bigint, format: ArgFormat = 'int'): Immediate {
@@ -158,9 +183,25 @@ export class PlanBuilder {
     return this.#steps.length;
   }
 
-  /** A slot the executor's host fills before the first step (named so the host finds it). */
-  input(name: string): SlotRef {
-    return this.#slot(name, true);
+  /**
+   * A slot the executor's host fills before the first step (named so the host finds
+   * it); `fd`: where steps.placeInputs puts it. Asking again for a name gives its slot.
+   */
+  input(name: string, fd?: number): SlotRef {
+    const known = this.#slots.findIndex((slot) => slot.name === name);
+    if (known !== -1) {
+      const slot = this.#slots[known]!;
+      if (!slot.input || slot.fd !== fd) throw new Error(`plan slot ${name} defined twice`);
+      return { kind: 'slot', index: known };
+    }
+    return this.#slot(name, true, fd);
+  }
+
+  /** The input slots that name an fd to be placed at. */
+  placedInputs(): readonly { readonly ref: SlotRef; readonly name: string; readonly fd: number }[] {
+    return this.#slots.flatMap((slot, index) =>
+      slot.input && slot.fd !== undefined ? [{ ref: { kind: 'slot', index } as const, name: slot.name, fd: slot.fd }] : [],
+    );
   }
 
   /** A slot for a step's result. */
@@ -234,6 +275,8 @@ export class PlanBuilder {
       ...(options.result ? { result: options.result.index } : {}),
       ...(options.zeroIsError ? { zeroIsError: true } : {}),
       ...(options.fork ? { fork: true } : {}),
+      ...(options.report ? { report: true } : {}),
+      ...(options.reexec ? { reexec: true } : {}),
     };
     this.#steps.push(step);
     return this.#steps.length - 1;
@@ -248,9 +291,9 @@ export class PlanBuilder {
     };
   }
 
-  #slot(name: string, input: boolean): SlotRef {
+  #slot(name: string, input: boolean, fd?: number): SlotRef {
     if (this.#slots.some((slot) => slot.name === name)) throw new Error(`plan slot ${name} defined twice`);
-    this.#slots.push({ name, input });
+    this.#slots.push(fd === undefined ? { name, input } : { name, input, fd });
     return { kind: 'slot', index: this.#slots.length - 1 };
   }
 

@@ -2,9 +2,9 @@
 // paths quoted, results as named slots. `nsinit plan` shows this, and plan tests
 // snapshot it.
 import { CAPABILITY_NAMES } from '@lc/config-types/capabilities';
-import { AT_FDCWD, CLONE, MNT_DETACH, MS, O, PR, SIG_SETMASK, SIGNALS } from './constants.js';
+import { AT_EMPTY_PATH, AT_FDCWD, CLONE, MNT_DETACH, MS, O, PR, SIG_SETMASK, SIGNALS } from './constants.js';
 import { errnoName } from './errno.js';
-import { AT_EMPTY_PATH, AT_RECURSIVE, FSCONFIG, MOUNT_ATTR, MOVE_MOUNT, OPEN_TREE, RESOLVE } from './mount-api.js';
+import { AT_RECURSIVE, FSCONFIG, MOUNT_ATTR, MOVE_MOUNT, OPEN_TREE, RESOLVE } from './mount-api.js';
 import type { Arg, ArgFormat, DataItem, ErrorPolicy, Plan, Step } from './plan.js';
 
 const FLAG_TABLES: Partial<Record<ArgFormat, Readonly<Record<string, number>>>> = {
@@ -27,6 +27,7 @@ const NAMED_VALUES: Partial<Record<ArgFormat, ReadonlyMap<number, string>>> = {
   prctl: invert(prefixed('PR_', PR)),
   signal: invert(SIGNALS),
   fcntl: new Map([
+    [0, 'F_DUPFD'],
     [1, 'F_GETFD'],
     [2, 'F_SETFD'],
   ]),
@@ -75,7 +76,12 @@ export function renderStep(plan: Plan, step: Step, shownBefore: (data: number) =
     })
     .join(', ');
   const result = step.result === undefined ? '' : ` = $${plan.slots[step.result]?.name ?? step.result}`;
-  const flags = `${step.zeroIsError ? '  [0 = error]' : ''}${step.fork ? '  [fork: the parent side exits]' : ''}`;
+  const flags = [
+    step.zeroIsError ? '  [0 = error]' : '',
+    step.fork ? '  [fork: the parent side exits]' : '',
+    step.report ? '  [result reported to the parent]' : '',
+    step.reexec ? '  [the plan goes on in the new image]' : '',
+  ].join('');
   return `${step.syscall}(${args})${result}${renderPolicy(step.onError)}${flags}`;
 }
 

@@ -1,20 +1,28 @@
 /*
- * lc native plan executor, x86-64 (assembled with GNU as; see build.sh).
+ * lc native plan executor, x86-64 (assembled with GNU as; see build.mjs).
  *
- * One position-independent blob with one entry point at offset 0:
+ * One position-independent blob with two entry points:
  *
- *     long lc_launch(struct context *ctx);      (System V ABI, called from Node via koffi)
+ *     offset 0:   long lc_launch(struct context *ctx);   (System V ABI, called from Node via koffi)
+ *     lc_resume:  the entry point of the executor's own ELF image (native-elf.ts)
  *
- * It calls clone3(ctx->clone_args, ctx->clone_args_size). In the parent it returns
- * what clone3 returned (the child's pid, or -errno). The child starts on its own
- * stack at `child` below, with every register as the parent had it except rax, rcx
- * and r11 (the kernel copies them): r15 still holds ctx. From there it interprets
- * the plan's step records and never returns: the last step execs the user's
- * program, or a failed step is reported and the child exits.
+ * lc_launch calls clone3(ctx->clone_args, ctx->clone_args_size). In the parent it
+ * returns what clone3 returned (the child's pid, or -errno). The child starts on its
+ * own stack at `child` below, with every register as the parent had it except rax,
+ * rcx and r11 (the kernel copies them): r15 still holds ctx. From there it interprets
+ * the plan's step records and never returns: the last step execs the user's program,
+ * or a failed step is reported and the child exits.
  *
- * No libc and no stack are used in the child: with CLONE_VM it shares Node's
- * memory, so it touches nothing but the context, the steps, the slots and the data
- * the parent prepared (and keeps alive until the child exec'd or died).
+ * The child shares Node's memory (CLONE_VM) until a step execs the executor again,
+ * from a sealed memfd holding an ELF image of this same code and a copy of the plan
+ * mapped at the address the plan was laid out at: from then on the process has an
+ * address space of its own, with nothing of Node in it, and the kernel enters it at
+ * lc_resume, which finds the context through the 8 bytes the image places right
+ * before this code, and goes on with the step the context names (ctx->first step).
+ *
+ * No libc and no stack are used in the child: while it shares Node's memory it
+ * touches nothing but the context, the steps, the slots and the data the parent
+ * prepared (and keeps alive until the child exec'd or died).
  *
  * struct context (64 bytes)           struct step (64 bytes)
  *   0  u64 clone_args pointer            0  u32 syscall number
@@ -23,16 +31,20 @@
  *  24  u64 step count                              3 jump to step errarg
  *  32  u64 slots pointer (u64 each)      6  u8  flags: 1 = a zero result is an error (EPIPE),
  *  40  u64 error pipe fd                           2 = fork: the side that got a pid
- *                                                     keeps it and exits 0
+ *                                                     keeps it and exits 0,
+ *                                                  4 = report: the result goes down the
+ *                                                     error pipe as {step | 1 << 31, result}
  *                                        7  u8  result slot, 255 = none
  *  48  u32 failed step  (child writes)   8  u32 errarg
  *  52  u32 errno        (child writes)  12  u32 reserved
- *  56  u64 reserved                     16  u64 args[6]
+ *  56  u32 first step to run            16  u64 args[6]
+ *  60  u32 reserved
  */
         .intel_syntax noprefix
         .text
         .globl lc_launch
 lc_launch:
+.Lcode_start:
         push    r15
         mov     r15, rdi                        /* ctx survives into the child in r15 */
         mov     rdi, [r15 + 0]                  /* struct clone_args * */
@@ -44,8 +56,13 @@ lc_launch:
         pop     r15                             /* parent: pid or -errno */
         ret
 
+        /* The ELF image's entry: the context's address is the 8 bytes before this code. */
+        .globl lc_resume
+lc_resume:
+        mov     r15, qword ptr [rip + .Lcode_start - 8]
+
 child:
-        xor     r14d, r14d                      /* r14 = index of the current step */
+        mov     r14d, dword ptr [r15 + 56]      /* r14 = index of the current step */
         mov     r13, [r15 + 16]                 /* r13 = steps */
         mov     r12, [r15 + 32]                 /* r12 = slots */
 
@@ -103,7 +120,18 @@ next_step:
         cmp     ecx, 255
         je      9f
         mov     [r12 + rcx * 8], rax
-9:      test    byte ptr [rbx + 6], 2           /* fork: the side that got the pid is done */
+9:      test    byte ptr [rbx + 6], 4           /* report: {step | 1 << 31, result} */
+        jz      11f
+        mov     [r15 + 52], eax
+        mov     eax, r14d
+        bts     eax, 31
+        mov     [r15 + 48], eax
+        mov     edi, [r15 + 40]
+        lea     rsi, [r15 + 48]
+        mov     edx, 8
+        mov     eax, 1                          /* write: nothing to do if it fails, */
+        syscall                                 /* the parent then sees no report */
+11:     test    byte ptr [rbx + 6], 2           /* fork: the side that got the pid is done */
         jz      step_done
         xor     edi, edi
         mov     eax, 231                        /* exit_group(0) */
