@@ -278,7 +278,9 @@ export function placeInputs(b: PlanBuilder): number {
     b.step('fcntl', [input.ref, imm(F_DUPFD, 'fcntl'), PLACING_FLOOR], { label: `copy $${input.name} above fd ${PLACING_FLOOR}`, result: copy });
     return copy;
   });
-  inputs.forEach((input, i) => dup3(b, copies[i]!, input.fd, `put $${input.name} at fd ${input.fd}`));
+  inputs.forEach((input, i) => {
+    dup3(b, copies[i]!, input.fd, `put $${input.name} at fd ${input.fd}`);
+  });
   return Math.max(2, ...inputs.map((input) => input.fd));
 }
 
