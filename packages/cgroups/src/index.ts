@@ -14,6 +14,7 @@ export {
   formatDeviceRule,
   v1DeviceWrites,
 } from './devices.js';
+export { removeDirectory } from './directories.js';
 export {
   type CgroupMount,
   conventionalLayout,

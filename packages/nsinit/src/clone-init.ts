@@ -1,6 +1,7 @@
-// The native create path (DESIGN.md): a clone3 child of the parent's main thread runs
-// the plan in the native executor. The parent's own namespaces are never touched:
-// clone3 makes the user and pid namespaces, the plan unshares the others in the child.
+// The native path (DESIGN.md): a clone3 child of the parent's main thread runs the plan
+// in the native executor. The parent's own namespaces are never touched: the plan's
+// fork makes the user and pid namespaces (or enters the container's), and the process
+// unshares the others itself.
 //
 // The child shares Node's memory only until the plan re-execs the executor (@lc/system
 // native-elf.ts); its inputs — stdio, the sync and error pipes, namespace fds — are all
@@ -8,37 +9,25 @@
 import { fstatSync, openSync, readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
-import type { ContainerModel } from '@lc/config-types';
 import { CLONE, CLONE_CLEAR_SIGHAND, type NativeChild, type Plan, REPORT_FLAG, SIGNALS, type System } from '@lc/system';
 import { type ErrorPipe, errorPipe, initError } from './error-record.js';
-import { cloneNamespaces } from './executor.js';
-import { ERROR_READ_SLOT, ERROR_RECORD_SIZE, ERROR_SLOT, NETNS_SLOT, STDIO_SLOTS, SYNC_SLOT, SYNC_WRITE_SLOT } from './init-protocol.js';
+import { ERROR_RECORD_SIZE, ERROR_SLOT, STDIO_SLOTS, SYNC_SLOT } from './init-protocol.js';
 import type { LaunchedInit, ProcessEnd, StdioEntry } from './launched.js';
 
-export function cloneInit(
-  model: ContainerModel,
-  plan: Plan,
-  sys: System,
-  stdio: readonly StdioEntry[],
-  netns?: number,
-): LaunchedInit {
-  const launched = launch(plan, sys, stdio, cloneNamespaces(model), netns === undefined ? {} : { [NETNS_SLOT]: netns });
-  return watchChild(launched.child.pid, launched.child.pidfd, launched.child, sys, launched);
-}
-
 /**
- * Starts a join plan (join-plan.ts): the clone3 child enters the container's
- * namespaces and forks; the fork, a child of this process inside the container's pid
- * namespace, is the process to follow. It reports the fork's pid down the error pipe
- * before it exits. `namespaceFds` fill the plan's inputs.
+ * Starts a plan that forks the process to follow (start-steps.ts, join-plan.ts): the
+ * clone3 child re-execs the executor, forks, reports the fork's pid down the error
+ * pipe and exits. The fork is a child of this process (CLONE_PARENT), in the new or
+ * the container's namespaces. `inputs` fill the plan's inputs beside the pipes and
+ * stdio (a network namespace, the namespaces to join).
  */
-export async function cloneJoined(
+export async function cloneForked(
   plan: Plan,
   sys: System,
   stdio: readonly StdioEntry[],
-  namespaceFds: Readonly<Record<string, number>>,
+  inputs: Readonly<Record<string, number>>,
 ): Promise<LaunchedInit> {
-  const launched = launch(plan, sys, stdio, 0, namespaceFds);
+  const launched = launch(plan, sys, stdio, inputs);
   const { child } = launched;
   const [exit, report] = await Promise.all([ended(sys, child.pidfd), launched.errors.read(ERROR_RECORD_SIZE)]);
   // The forking side has exited: nothing reads the plan's memory any more.
@@ -46,10 +35,10 @@ export async function cloneJoined(
   sys.close(child.pidfd);
   const reported = report.length === ERROR_RECORD_SIZE && (report.readUInt32LE(0) & REPORT_FLAG) !== 0;
   if (exit.code !== 0 || !reported) {
-    // It failed before the fork (entering a namespace): its error record says why.
+    // It failed before the fork: its error record says why.
     for (const fd of [launched.syncWrite, ...launched.parentEnds]) if (fd !== null) sys.close(fd);
     const record = Buffer.concat([report, await launched.errors.rest()]);
-    throw record.length >= ERROR_RECORD_SIZE ? initError(plan, record) : new Error(`joining: the clone3 child ended with ${JSON.stringify(exit)}`);
+    throw record.length >= ERROR_RECORD_SIZE ? initError(plan, record) : new Error(`the clone3 child ended with ${JSON.stringify(exit)}`);
   }
   // The fork is this process's child (CLONE_PARENT), a zombie at worst: the pid is
   // safe. Only lc's processes hold the error pipe; still, never follow a pid that is
@@ -58,9 +47,9 @@ export async function cloneJoined(
   const pidfd = sys.pidfdOpen(pid);
   if (parentOf(pid) !== process.pid) {
     sys.close(pidfd);
-    throw new Error(`joining: the reported process ${pid} is not this process's child`);
+    throw new Error(`the reported process ${pid} is not this process's child`);
   }
-  return watchChild(pid, pidfd, undefined, sys, launched);
+  return watchChild(pid, pidfd, sys, launched);
 }
 
 interface Launched {
@@ -70,23 +59,11 @@ interface Launched {
   readonly parentEnds: readonly (number | null)[];
 }
 
-function launch(
-  plan: Plan,
-  sys: System,
-  stdio: readonly StdioEntry[],
-  namespaces: number,
-  extraInputs: Readonly<Record<string, number>>,
-): Launched {
+function launch(plan: Plan, sys: System, stdio: readonly StdioEntry[], extraInputs: Readonly<Record<string, number>>): Launched {
   const [syncRead, syncWrite] = sys.pipe();
   const [errorRead, errorWrite] = sys.pipe();
   const childEnds = [syncRead, errorWrite];
-  const inputs: Record<string, number> = {
-    ...extraInputs,
-    [SYNC_SLOT]: syncRead,
-    [ERROR_SLOT]: errorWrite,
-    [SYNC_WRITE_SLOT]: syncWrite,
-    [ERROR_READ_SLOT]: errorRead,
-  };
+  const inputs: Record<string, number> = { ...extraInputs, [SYNC_SLOT]: syncRead, [ERROR_SLOT]: errorWrite };
   const parentEnds: (number | null)[] = [null, null, null];
   // Every one of fds 0, 1, 2 is an input the plan places (steps.placeInputs): the
   // parent's own ones are close-on-exec (Node) and would not survive the re-exec.
@@ -116,10 +93,10 @@ function launch(
       plan,
       inputs,
       // CLONE_VM: no copy of Node's page tables (the plan re-execs the executor into an
-      // address space of its own before anything in the container can see it);
-      // CLONE_CLEAR_SIGHAND: Node's handlers must never run in the child, on the shared
-      // heap; CLONE_PIDFD: wait and kill without pid races.
-      cloneFlags: BigInt(CLONE.VM | CLONE.PIDFD | namespaces) | CLONE_CLEAR_SIGHAND,
+      // address space of its own, and only its fork enters a namespace); no namespaces
+      // here: CLONE_CLEAR_SIGHAND: Node's handlers must never run in the child, on the
+      // shared heap; CLONE_PIDFD: wait and kill without pid races.
+      cloneFlags: BigInt(CLONE.VM | CLONE.PIDFD) | CLONE_CLEAR_SIGHAND,
       exitSignal: SIGNALS.SIGCHLD,
       errorFd: errorWrite,
     });
@@ -164,7 +141,7 @@ function ended(sys: System, pidfd: number): Promise<ProcessEnd> {
   });
 }
 
-function watchChild(pid: number, pidfd: number, memory: NativeChild | undefined, sys: System, launched: Launched): LaunchedInit {
+function watchChild(pid: number, pidfd: number, sys: System, launched: Launched): LaunchedInit {
   const listeners: ((end: ProcessEnd) => void)[] = [];
   let open = true;
   const watcher = sys.watchReadable(pidfd, () => {
@@ -174,8 +151,6 @@ function watchChild(pid: number, pidfd: number, memory: NativeChild | undefined,
     watcher.close();
     sys.close(pidfd);
     open = false;
-    // It has exec'd or died: nothing reads the plan's memory any more.
-    memory?.release();
     for (const listener of listeners) listener(exit);
   });
   return {

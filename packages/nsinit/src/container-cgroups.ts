@@ -2,11 +2,20 @@
 // exists, recorded in the container directory before they are made (so a later
 // nsinit can remove what an interrupted one left), joined while the process waits on
 // the sync pipe, and removed after it exited.
-import { readFileSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { attachDeviceProgram, type CgroupManager, createCgroupManager, deviceProgram } from '@lc/cgroups';
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import {
+  attachDeviceProgram,
+  type CgroupManager,
+  createCgroupManager,
+  deviceProgram,
+  nodeCgroupFiles,
+  removeDirectory,
+} from '@lc/cgroups';
 import type { ContainerModel } from '@lc/config-types';
 import type { System } from '@lc/system';
+import { faultPoint } from './fault-injection.js';
+import { type CgroupName, isContainerCgroup, killCgroupProcesses } from './left-processes.js';
 
 const RECORD = 'cgroups';
 
@@ -24,6 +33,7 @@ export interface CgroupRecord {
 export function containerCgroups(model: ContainerModel, sys: System): CgroupManager | undefined {
   if (!model.cgroup || process.geteuid?.() !== 0) return undefined;
   return createCgroupManager(model.cgroup, {
+    files: { ...nodeCgroupFiles, mkdir: makeDirectory },
     devices: model.devices,
     // cgroup v2 has no devices files: the rules become an eBPF program on the directory
     // (removed with it).
@@ -33,9 +43,17 @@ export function containerCgroups(model: ContainerModel, sys: System): CgroupMana
   });
 }
 
+function makeDirectory(path: string): void {
+  nodeCgroupFiles.mkdir(path);
+  faultPoint('cgroup-made');
+}
+
 /** Makes the cgroups, recording them first; on failure nothing is left, not even the record. */
 export function createRecordedCgroups(dir: string, cgroups: CgroupManager): void {
-  record(dir, { paths: cgroups.paths, created: [] });
+  // The parents create() may make are recorded as made before it makes them: an nsinit
+  // killed between two mkdirs leaves none that a later start or delete does not know of.
+  record(dir, { paths: cgroups.paths, created: missingParents(Object.values(cgroups.paths)) });
+  faultPoint('cgroups-recorded');
   try {
     cgroups.create();
   } catch (error) {
@@ -45,17 +63,39 @@ export function createRecordedCgroups(dir: string, cgroups: CgroupManager): void
   record(dir, { paths: cgroups.paths, created: cgroups.created });
 }
 
+/** The directories above `leaves` that do not exist yet, outermost first. */
+function missingParents(leaves: readonly string[]): string[] {
+  const missing = new Set<string>();
+  for (const leaf of leaves) {
+    const chain: string[] = [];
+    for (let parent = dirname(leaf); parent !== dirname(parent) && !existsSync(parent); parent = dirname(parent)) {
+      chain.unshift(parent);
+    }
+    for (const parent of chain) missing.add(parent);
+  }
+  return [...missing];
+}
+
 export function destroyRecordedCgroups(dir: string, cgroups: CgroupManager): void {
   cgroups.destroy();
   forget(dir);
 }
 
-/** Removes the cgroups an nsinit that died recorded (their processes died with it). */
-export function removeLeftCgroups(dir: string): void {
+/**
+ * Removes the cgroups a dead container's record names: an nsinit that died left them, or
+ * processes the container forked kept them busy at its exit. Those processes are killed
+ * first where `cgroup` (the config's name and parent) says the directory is the
+ * container's (left-processes.ts). A directory still busy is an error, and the record
+ * stays for the next try.
+ */
+export function removeLeftCgroups(dir: string, sys: System, cgroup: CgroupName | undefined): void {
   const left = readRecord(dir);
   if (!left) return;
+  const leaves = [...new Set(Object.values(left.paths))];
+  for (const leaf of leaves) if (cgroup && isContainerCgroup(leaf, cgroup)) killCgroupProcesses(sys, leaf);
   // Deepest first: the container's own directories, then the parents made for them.
-  for (const path of [...Object.values(left.paths), ...[...left.created].reverse()]) removeDirectory(path);
+  for (const leaf of leaves) removeDirectory(nodeCgroupFiles, leaf);
+  for (const parent of [...left.created].reverse()) removeDirectory(nodeCgroupFiles, parent, true);
   forget(dir);
 }
 
@@ -84,12 +124,3 @@ function forget(dir: string): void {
   }
 }
 
-function removeDirectory(path: string): void {
-  try {
-    rmdirSync(path);
-  } catch (error) {
-    // Gone already, or a parent another container still uses.
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'EBUSY' && code !== 'ENOTEMPTY') throw error;
-  }
-}

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { ContainerModel } from '@lc/config-types';
 import { addRoutes, createVeth, removeVeth, type VethNames, vethNames } from '@lc/network';
 import type { System } from '@lc/system';
+import { faultPoint } from './fault-injection.js';
 
 const RECORD = 'network';
 
@@ -25,6 +26,7 @@ export function containerNetworks(dir: string, model: ContainerModel, sys: Syste
   return {
     create(pid) {
       record(dir, planned.map(({ names }) => names.host));
+      faultPoint('network-recorded');
       const netns = sys.openNamespace(pid, 'net');
       try {
         for (const { network, field, names } of planned) {

@@ -7,6 +7,7 @@ import { errnoNumber, LOCK_EX, LOCK_NB, SysError, type System } from '@lc/system
 import { removeLeftCgroups } from './container-cgroups.js';
 import { removeLeftNetworks } from './container-network.js';
 import { ContainerRunningError } from './errors.js';
+import type { CgroupName } from './left-processes.js';
 
 export interface RecordedContainer {
   readonly pid: number;
@@ -74,10 +75,10 @@ export function runningContainer(dir: string): RecordedContainer | undefined {
  * exec closes the copy). A busy lock with no container recorded in the directory is
  * therefore retried for a while before it counts as another start in progress.
  */
-export async function lockContainerDir(sys: System, dir: string): Promise<() => void> {
+export async function lockContainerDir(sys: System, dir: string, cgroup: CgroupName | undefined): Promise<() => void> {
   const deadline = Date.now() + LOCK_PATIENCE_MS;
   for (let wait = 1; ; wait = Math.min(2 * wait, 50)) {
-    const release = tryLock(sys, dir);
+    const release = tryLock(sys, dir, cgroup);
     if (release) return release;
     const running = runningContainer(dir);
     if (running || Date.now() >= deadline) throw new ContainerRunningError(dir, running?.pid);
@@ -87,7 +88,7 @@ export async function lockContainerDir(sys: System, dir: string): Promise<() => 
 
 const LOCK_PATIENCE_MS = 2000;
 
-function tryLock(sys: System, dir: string): (() => void) | undefined {
+function tryLock(sys: System, dir: string, cgroup: CgroupName | undefined): (() => void) | undefined {
   const fd = openSync(dir, 'r');
   try {
     sys.flock(fd, LOCK_EX | LOCK_NB);
@@ -96,12 +97,18 @@ function tryLock(sys: System, dir: string): (() => void) | undefined {
     if (SysError.isInstance(error) && error.errno === errnoNumber('EWOULDBLOCK')) return undefined;
     throw error;
   }
-  // A record left by an nsinit that died (its container died with it): stale.
-  // Left by an nsinit that died, or cgroups that could not be removed at exit.
-  if (!runningContainer(dir)) {
-    removeLeftNetworks(dir, sys);
-    removeLeftCgroups(dir);
-    removeState(dir);
+  // Left by an nsinit that died, or cgroups that could not be removed at exit: the
+  // container is dead, what it made goes. If that fails the lock goes too (it would
+  // otherwise be held until this process exits), and the records stay for a next try.
+  try {
+    if (!runningContainer(dir)) {
+      removeLeftNetworks(dir, sys);
+      removeLeftCgroups(dir, sys, cgroup);
+      removeState(dir);
+    }
+  } catch (error) {
+    closeSync(fd);
+    throw error;
   }
   let held = true;
   return () => {

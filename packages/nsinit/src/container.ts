@@ -2,17 +2,19 @@
 import type { CgroupManager } from '@lc/cgroups';
 import { type ContainerModel, loadContainerConfig } from '@lc/config-types';
 import { linuxSystem, type Plan, type System } from '@lc/system';
-import { cloneInit } from './clone-init.js';
+import { cloneForked } from './clone-init.js';
 import { containerCgroups, createRecordedCgroups, destroyRecordedCgroups } from './container-cgroups.js';
 import { openProcessConsole, type ProcessConsole } from './container-console.js';
 import { type ContainerNetworks, containerNetworks } from './container-network.js';
 import { lockContainerDir, processStartTime, removeState, writeState } from './container-state.js';
 import { defaultExecutor, type Executor } from './executor.js';
 import { type ContainerProcess, type ExitStatus, exitStatus } from './exit-status.js';
+import { faultPoint, withTestFault } from './fault-injection.js';
 import { letGo, processHandle } from './go.js';
 import { hookState, runHooks } from './hooks.js';
 import { writeIdMappings } from './id-mappings.js';
 import { buildInitPlan } from './init-plan.js';
+import { NETNS_SLOT } from './init-protocol.js';
 import type { LaunchedInit, StdioEntry } from './launched.js';
 import { openJoinedNetworkNamespace } from './network-namespace.js';
 import { notYetApplied } from './not-yet-applied.js';
@@ -45,14 +47,15 @@ export async function startContainer(options: StartOptions): Promise<RunningCont
   const { model } = await loadContainerConfig(options.dir);
   const stdio = options.stdio ?? ['inherit', 'inherit', 'inherit'];
   for (const note of notYetApplied(model)) options.onWarning?.(note);
-  const unlock = await lockContainerDir(sys, options.dir);
+  const unlock = await lockContainerDir(sys, options.dir, model.cgroup);
+  faultPoint('locked');
   let terminal: ProcessConsole | undefined;
   let plan: Plan;
   try {
     // The plan binds the pty's slave by its path: the pty comes first.
     terminal = openProcessConsole(model, sys);
     const consolePath = terminal ? { consolePath: terminal.path } : {};
-    plan = buildInitPlan(model, options.args, sys, { executor, ...consolePath });
+    plan = withTestFault(buildInitPlan(model, options.args, sys, { executor, ...consolePath }));
   } catch (error) {
     terminal?.close();
     unlock();
@@ -82,12 +85,16 @@ export async function startContainer(options: StartOptions): Promise<RunningCont
     // Before the process exists: its limits hold from its first instruction on.
     if (cgroups) createRecordedCgroups(options.dir, cgroups);
     made = true;
+    faultPoint('cgroups-created');
     const netns = openJoinedNetworkNamespace(model);
     let launched: LaunchedInit;
     try {
       const processStdio = terminal?.stdio ?? stdio;
       launched =
-        executor === 'native' ? cloneInit(model, plan, sys, processStdio, netns) : spawnInit(model, plan, sys, processStdio, netns);
+        executor === 'native'
+          ? await cloneForked(plan, sys, processStdio, netns === undefined ? {} : { [NETNS_SLOT]: netns })
+          : spawnInit(model, plan, sys, processStdio, netns);
+      faultPoint('launched');
     } finally {
       // The executor's process has its own copies now.
       if (netns !== undefined) sys.close(netns);
@@ -117,8 +124,11 @@ async function follow(
     init.onExit((end) => {
       // Nothing reads the process's stdin any more: the pipe's end goes too.
       init.stdin?.destroy();
+      faultPoint('exited');
       removeState(dir);
+      faultPoint('state-removed');
       release();
+      faultPoint('released');
       void runHooks('poststop', model.hooks.poststop, hookState(dir, init.pid, 'stopped'))
         .catch((error: unknown) => onWarning?.(errorMessage(error)))
         .then(() => resolve(exitStatus(end)));
@@ -127,20 +137,27 @@ async function follow(
   await letGo(plan, sys, init, exited, async () => {
     const start = processStartTime(init.pid);
     if (start !== undefined) writeState(dir, { pid: init.pid, start });
+    faultPoint('state-written');
     // Everything the parent does for the container happens before the go, while the
     // child waits on the sync pipe. cgroup v1: the cgroup.procs write can take
     // milliseconds (an RCU grace period); the child spends them waiting, not the exec.
     cgroups?.join(init.pid);
+    faultPoint('cgroups-joined');
     setRlimits(init.pid, model, sys);
     writeIdMappings(init.pid, model);
+    faultPoint('ids-mapped');
     networks?.create(init.pid);
+    faultPoint('network-created');
     // Their namespaces exist (a prestart hook is there for the network): the container's
     // set-up goes on only once they all succeeded.
     await runHooks('prestart', model.hooks.prestart, hookState(dir, init.pid, 'created'));
+    faultPoint('prestart-hooks-run');
   });
+  faultPoint('exec');
   await runHooks('poststart', model.hooks.poststart, hookState(dir, init.pid, 'running')).catch((error: unknown) =>
     onWarning?.(errorMessage(error)),
   );
+  faultPoint('poststart-hooks-run');
   return { ...processHandle(init, exited), model };
 }
 

@@ -1,8 +1,9 @@
 // `nsinit delete`, as `runc delete`: what a container directory still records — the
-// cgroups, the host end of its veths, the pid and start files — removed once no
+// cgroups (and the processes a container without a pid namespace of its own left in
+// them), the host end of its veths, the pid and start files — removed once no
 // container runs there. A start cleans the same up (container-state.ts); this is for a
 // directory nobody starts again, after an nsinit that was SIGKILLed left them behind.
-import { LcError } from '@lc/config-types';
+import { LcError, loadContainerConfig } from '@lc/config-types';
 import { linuxSystem, SIGNALS, type System } from '@lc/system';
 import { lockContainerDir, processStartTime, runningContainer } from './container-state.js';
 
@@ -20,8 +21,14 @@ export async function deleteContainer(dir: string, options: DeleteOptions = {}):
     await killAndWait(sys, running.pid, running.start);
   }
   // Taking the directory removes what a dead container left (the nsinit that follows a
-  // killed one removes it itself, and lets go of the lock).
-  const release = await lockContainerDir(sys, dir);
+  // killed one removes it itself, and lets go of the lock). Its config names its cgroups:
+  // the processes still in them are killed (what a container without a pid namespace of
+  // its own forked); with a config that cannot be read, none are.
+  const cgroup = await loadContainerConfig(dir).then(
+    ({ model }) => model.cgroup,
+    () => undefined,
+  );
+  const release = await lockContainerDir(sys, dir, cgroup);
   release();
 }
 

@@ -36,16 +36,15 @@ export function createsNamespace(model: ContainerModel, kind: NamespaceKind): bo
 }
 
 /**
- * Namespaces clone3 makes for the native executor's child. A new pid namespace must
- * exist before its first process is made; a user namespace comes first of all (the
- * others must be owned by it, and the parent maps its ids while the child waits). The
- * rest are cheaper made by the child itself (a netns costs ~0.5 ms, which clone3
- * would spend on the parent's main thread). The node executor's split is in
- * spawn-init.ts.
+ * Namespaces the native executor's fork is made in (start-steps.ts). A new pid
+ * namespace must exist before its first process is made; a user namespace comes first
+ * of all (the others must be owned by it, and the parent maps its ids while the
+ * process waits). The rest are made by the process itself, as its first steps. The
+ * node executor's split is in spawn-init.ts.
  */
 export function cloneNamespaces(model: ContainerModel): number {
   // With veth networks the parent configures the container's netns before the go, so
-  // it must exist when clone3 returns.
+  // it must exist when the fork is reported.
   return flagsOf(model, parentConfiguresNetwork(model) ? ['user', 'pid', 'network'] : ['user', 'pid']);
 }
 

@@ -2,7 +2,7 @@
 // process waits on the sync pipe, the go, and the wait for its exec (EOF on the error
 // pipe) or its failure (an error record). Then the handle the caller gets.
 import { writeSync } from 'node:fs';
-import type { Plan, System } from '@lc/system';
+import { type Plan, type System, ZERO_RESULT_ERRNO } from '@lc/system';
 import { initError } from './error-record.js';
 import { type ContainerProcess, type ExitStatus, signalNumber } from './exit-status.js';
 import { ERROR_RECORD_SIZE } from './init-protocol.js';
@@ -33,6 +33,11 @@ export async function letGo(
   }
   if (refused !== undefined) {
     await exited;
+    // A process whose plan failed before the go is often what failed the parent's work
+    // (its /proc/<pid> is gone): its own error is the cause, unless it only read EOF
+    // where it waited for the go that was refused.
+    const record = await errorRecord;
+    if (record.length >= ERROR_RECORD_SIZE && !missedTheGo(plan, record)) throw initError(plan, record);
     throw refused;
   }
   const record = await errorRecord;
@@ -40,6 +45,12 @@ export async function letGo(
     await exited;
     throw initError(plan, record);
   }
+}
+
+/** The record of a process that waited for the go (a zero-is-error read) and read EOF. */
+function missedTheGo(plan: Plan, record: Buffer): boolean {
+  const step = plan.steps[record.readUInt32LE(0)];
+  return step?.zeroIsError === true && record.readUInt32LE(4) === ZERO_RESULT_ERRNO;
 }
 
 export function processHandle(init: LaunchedInit, exited: Promise<ExitStatus>): ContainerProcess {

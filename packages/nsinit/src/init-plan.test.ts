@@ -119,10 +119,10 @@ describe('buildInitPlan', () => {
        10  execveat($executor, "", ["lc-init"], [], AT_EMPTY_PATH)  [the plan goes on in the new image]
        11  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
        12  close_range(6, 0xffffffff, 0)
-       13  setsid()
-       14  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0)
-       15  unshare(CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWNET)
-       16  read($sync, <1 bytes>, 1)  [0 = error]"
+       13  clone(CLONE_NEWPID|CLONE_PARENT, 0, 0, 0, 0) = $forked  [fork: the parent side exits]  [result reported to the parent]
+       14  setsid()
+       15  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0)
+       16  unshare(CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWNET)"
     `);
   });
 
@@ -200,20 +200,20 @@ describe('buildInitPlan, what the node executor cannot do', () => {
     );
     const text = renderPlan(plan).split('\n').slice(10, 24).join('\n');
     expect(text).toMatchInlineSnapshot(`
-      " 10  close($sync-write)
-       11  close($error-read)
-       12  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0)
-       13  read($sync, <1 bytes>, 1)  [0 = error]
-       14  setresgid(0, 0, 0)
-       15  setresuid(0, 0, 0)
-       16  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0)
-       17  execveat($executor, "", ["lc-init"], [], AT_EMPTY_PATH)  [the plan goes on in the new image]
-       18  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
-       19  close_range(6, 0xffffffff, 0)
-       20  setsid()
+      " 10  execveat($executor, "", ["lc-init"], [], AT_EMPTY_PATH)  [the plan goes on in the new image]
+       11  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+       12  close_range(6, 0xffffffff, 0)
+       13  clone(CLONE_NEWUSER|CLONE_NEWPID|CLONE_PARENT, 0, 0, 0, 0) = $forked  [fork: the parent side exits]  [result reported to the parent]
+       14  setsid()
+       15  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0)
+       16  unshare(CLONE_NEWNS)
+       17  read($sync, <1 bytes>, 1)  [0 = error]
+       18  close($sync)
+       19  setresgid(0, 0, 0)
+       20  setresuid(0, 0, 0)
        21  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0)
-       22  unshare(CLONE_NEWNS)
-       23  umask(0)"
+       22  umask(0)
+       23  mount(NULL, "/", NULL, MS_REC|MS_PRIVATE, NULL)"
     `);
   });
 });

@@ -17,12 +17,8 @@ export const ERROR_RECORD_SIZE = 8;
 /** Names of the plan slots filled before the first step. */
 export const SYNC_SLOT = 'sync';
 export const ERROR_SLOT = 'error';
-/**
- * Native executor only: the parent's pipe ends, which its clone3 child holds copies of
- * until its re-exec (close-on-exec) and closes itself when it must wait before it.
- */
-export const SYNC_WRITE_SLOT = 'sync-write';
-export const ERROR_READ_SLOT = 'error-read';
+/** Native executor only: the process the plan forks, whose pid it reports (the one to follow). */
+export const FORKED_SLOT = 'forked';
 /** Native executor only: fds 0, 1 and 2 of the process. */
 export const STDIO_SLOTS = ['stdin', 'stdout', 'stderr'] as const;
 /** The network namespace to enter (netns strategy), opened by the parent. */

@@ -8,8 +8,9 @@ import { type ContainerModel, hasNamespace, type NamespaceKind } from '@lc/confi
 import { resolveUser } from '@lc/security';
 import { CLONE, type NamespaceFile, type Plan, PlanBuilder, type System, steps } from '@lc/system';
 import { ConfigurationError } from './errors.js';
-import { ERROR_FD, ERROR_SLOT, FIRST_NAMESPACE_FD, STDIO_SLOTS, SYNC_FD, SYNC_SLOT } from './init-protocol.js';
+import { ERROR_FD, ERROR_SLOT, FIRST_NAMESPACE_FD, FORKED_SLOT, STDIO_SLOTS, SYNC_FD, SYNC_SLOT } from './init-protocol.js';
 import { dieWithParent, namespaceRootSteps, processSteps } from './process-steps.js';
+import { waitForGo } from './start-steps.js';
 
 /**
  * The namespaces to enter, in order. User first: entering it gives the capabilities
@@ -24,7 +25,6 @@ export const JOIN_ORDER: readonly (readonly [NamespaceKind, number, NamespaceFil
   ['mount', CLONE.NEWNS, 'mnt'],
 ];
 
-export const FORKED_SLOT = 'joined';
 export const namespaceSlot = (file: string) => `ns-${file}`;
 
 export function buildJoinPlan(model: ContainerModel, args: readonly string[], sys: System): Plan {
@@ -33,7 +33,7 @@ export function buildJoinPlan(model: ContainerModel, args: readonly string[], sy
   const b = new PlanBuilder(sys.arch);
   b.input(ERROR_SLOT, ERROR_FD);
   const sync = b.input(SYNC_SLOT, SYNC_FD);
-  STDIO_SLOTS.forEach((name, fd) => b.input(name, fd));
+  for (const [fd, name] of STDIO_SLOTS.entries()) b.input(name, fd);
   const entered = JOIN_ORDER.filter(([kind]) => hasNamespace(model, kind)).map(
     ([, flag, file], i) => [b.input(namespaceSlot(file), FIRST_NAMESPACE_FD + i), flag, file] as const,
   );
@@ -48,7 +48,7 @@ export function buildJoinPlan(model: ContainerModel, args: readonly string[], sy
   // Never the caller's terminal as a controlling terminal (TIOCSTI).
   steps.setsid(b);
   dieWithParent(b);
-  steps.read(b, sync, 1, 'wait for the parent (sync pipe)', { zeroIsError: true });
+  waitForGo(b, sync);
   namespaceRootSteps(b, model);
   processSteps(b, model, user, sys, args);
   return b.build();

@@ -1,7 +1,7 @@
 
 import { hasNamespace, LcError, loadContainerConfig } from '@lc/config-types';
 import { linuxSystem, type System } from '@lc/system';
-import { cloneJoined } from './clone-init.js';
+import { cloneForked } from './clone-init.js';
 import { joinRecordedCgroups } from './container-cgroups.js';
 import { openProcessConsole, type ProcessConsole } from './container-console.js';
 import { processStartTime, runningContainer } from './container-state.js';
@@ -33,7 +33,7 @@ export async function execInContainer(options: ExecInOptions): Promise<JoinedPro
 
   const fds: Record<string, number> = {};
   let terminal: ProcessConsole | undefined;
-  let launchedPromise: ReturnType<typeof cloneJoined>;
+  let launchedPromise: ReturnType<typeof cloneForked>;
   try {
     for (const [kind, , file] of JOIN_ORDER) {
       if (hasNamespace(model, kind)) fds[namespaceSlot(file)] = sys.openNamespace(running.pid, file);
@@ -45,7 +45,7 @@ export async function execInContainer(options: ExecInOptions): Promise<JoinedPro
     }
     // A terminal of its own, as `docker exec -t` gives, from the container's devpts.
     terminal = openProcessConsole(model, sys, `/proc/${running.pid}/root`);
-    launchedPromise = cloneJoined(plan, sys, terminal?.stdio ?? stdio, fds);
+    launchedPromise = cloneForked(plan, sys, terminal?.stdio ?? stdio, fds);
   } catch (error) {
     terminal?.close();
     throw error;

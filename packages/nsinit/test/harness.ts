@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { startContainer } from '@lc/nsinit';
@@ -248,9 +248,31 @@ export interface HostSnapshot {
   readonly cgroups: readonly string[];
 }
 
+/**
+ * This process's own cgroup directory in each hierarchy where it is not the root. Its
+ * siblings are other jobs' cgroups (a job runner may make one per command, and remove
+ * it): they come and go during a test, and are none of lc's doing.
+ */
+function ownCgroupDirectories(): Set<string> {
+  const own = new Set<string>();
+  for (const line of readFileSync('/proc/self/cgroup', 'utf8').split('\n')) {
+    const [, controllers, path] = line.split(':');
+    if (controllers === undefined || path === undefined || path === '/') continue;
+    // v1: a directory per controller (name=systemd: systemd); v2: unified (hybrid) or the root.
+    const hierarchies = controllers === '' ? ['unified', ''] : controllers.split(',').map((name) => name.replace(/^name=/, ''));
+    for (const hierarchy of hierarchies) {
+      const dir = join('/sys/fs/cgroup', hierarchy, path);
+      if (existsSync(dir)) own.add(dir);
+    }
+  }
+  return own;
+}
+
 /** The cgroup directories near the top of every hierarchy, and below our own cgroup. */
 function cgroupDirectories(): string[] {
   const found: string[] = [];
+  const own = ownCgroupDirectories();
+  const withSiblings = new Set([...own].map((dir) => dirname(dir)));
   const walk = (dir: string, depth: number) => {
     let entries: import('node:fs').Dirent[];
     try {
@@ -261,6 +283,7 @@ function cgroupDirectories(): string[] {
     for (const entry of entries) {
       if (!entry.isDirectory()) continue;
       const path = join(dir, entry.name);
+      if (withSiblings.has(dir) && !own.has(path)) continue;
       found.push(path);
       if (depth < 3) walk(path, depth + 1);
     }

@@ -99,6 +99,9 @@ export const PR = {
   CAP_AMBIENT: 47,
 } as const;
 
+/** rt_sigprocmask's `how`. */
+export const SIG_BLOCK = 0;
+export const SIG_UNBLOCK = 1;
 export const SIG_SETMASK = 2;
 
 /** Terminal ioctls (asm-generic: the same on x86-64 and aarch64). */

@@ -23,6 +23,7 @@ export type {
   StepOptions,
 } from './plan.js';
 export { EXECUTOR_INPUT, IGNORE, ignoreErrno, imm, PlanBuilder, REPORT_FLAG, ZERO_RESULT_ERRNO } from './plan.js';
+export { PAUSE_STEPS, withFailureAt, withPauseAt } from './plan-faults.js';
 export type { MountArgs, MountAttributes, OpenHow } from './plan-steps.js';
 export * as steps from './plan-steps.js';
 export { renderPlan, renderStep, renderValue } from './render-plan.js';

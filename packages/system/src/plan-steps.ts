@@ -254,10 +254,12 @@ export function setns(b: PlanBuilder, fd: ArgInput, nstype: number, label: strin
  * it can wait for it; the pid lands in `result`, goes to the parent as a report record
  * on the error pipe, and the forking side exits. No CLONE_VM: the new process gets a
  * copy of the executor's own small address space (it runs after the re-exec), never a
- * share of anyone's. x86-64 argument order.
+ * share of anyone's — and that copy's user namespace stays the one the image was
+ * exec'd in, so `namespaces` made by this fork (user, pid, …) give no one inside
+ * them a way to ptrace it. x86-64 argument order.
  */
-export function forkIntoParent(b: PlanBuilder, result: SlotRef, label: string, options: StepOptions = {}): number {
-  return b.step('clone', [imm(CLONE.PARENT, 'clone-flags'), 0, 0, 0, 0], { label, result, fork: true, report: true, ...options });
+export function forkIntoParent(b: PlanBuilder, result: SlotRef, label: string, namespaces = 0, options: StepOptions = {}): number {
+  return b.step('clone', [imm(CLONE.PARENT | namespaces, 'clone-flags'), 0, 0, 0, 0], { label, result, fork: true, report: true, ...options });
 }
 
 /** Copies of every placed input are made at or above this fd before any is placed. */
@@ -278,9 +280,7 @@ export function placeInputs(b: PlanBuilder): number {
     b.step('fcntl', [input.ref, imm(F_DUPFD, 'fcntl'), PLACING_FLOOR], { label: `copy $${input.name} above fd ${PLACING_FLOOR}`, result: copy });
     return copy;
   });
-  inputs.forEach((input, i) => {
-    dup3(b, copies[i]!, input.fd, `put $${input.name} at fd ${input.fd}`);
-  });
+  for (const [i, input] of inputs.entries()) dup3(b, copies[i]!, input.fd, `put $${input.name} at fd ${input.fd}`);
   return Math.max(2, ...inputs.map((input) => input.fd));
 }
 

@@ -2,7 +2,7 @@
 // paths quoted, results as named slots. `nsinit plan` shows this, and plan tests
 // snapshot it.
 import { CAPABILITY_NAMES } from '@lc/config-types/capabilities';
-import { AT_EMPTY_PATH, AT_FDCWD, CLONE, MNT_DETACH, MS, O, PR, SIG_SETMASK, SIGNALS } from './constants.js';
+import { AT_EMPTY_PATH, AT_FDCWD, CLONE, MNT_DETACH, MS, O, PR, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK, SIGNALS } from './constants.js';
 import { errnoName } from './errno.js';
 import { AT_RECURSIVE, FSCONFIG, MOUNT_ATTR, MOVE_MOUNT, OPEN_TREE, RESOLVE } from './mount-api.js';
 import type { Arg, ArgFormat, DataItem, ErrorPolicy, Plan, Step } from './plan.js';
@@ -31,7 +31,11 @@ const NAMED_VALUES: Partial<Record<ArgFormat, ReadonlyMap<number, string>>> = {
     [1, 'F_GETFD'],
     [2, 'F_SETFD'],
   ]),
-  'sigmask-how': new Map([[SIG_SETMASK, 'SIG_SETMASK']]),
+  'sigmask-how': new Map([
+    [SIG_BLOCK, 'SIG_BLOCK'],
+    [SIG_UNBLOCK, 'SIG_UNBLOCK'],
+    [SIG_SETMASK, 'SIG_SETMASK'],
+  ]),
   capability: new Map(CAPABILITY_NAMES.map((name, i) => [i, `CAP_${name}`])),
   ioctl: new Map([
     [0x8914, 'SIOCSIFFLAGS'],

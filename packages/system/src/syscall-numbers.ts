@@ -36,6 +36,7 @@ const NUMBERS = {
   capset: [126, 91],
   rt_sigaction: [13, 134],
   rt_sigprocmask: [14, 135],
+  rt_sigtimedwait: [128, 137],
   pivot_root: [155, 41],
   mount: [165, 40],
   umount2: [166, 39],

@@ -44,9 +44,14 @@ export async function execCommand(dir: string, args: readonly string[], executor
     attachment = attachToTerminal(followed);
     for (const signal of pending) send(signal);
     const { exitCode } = await followed.exited;
-    // The output the process wrote just before it exited, unless something it left
-    // behind keeps the terminal open.
-    if (attachment) await within(attachment.done, OUTPUT_GRACE_MS);
+    if (attachment) {
+      // The output the process wrote just before it exited, unless something it left
+      // behind keeps the terminal open: then nsinit lets go of the terminal (the master
+      // closes), or its open stream would keep nsinit waiting for as long as that lives.
+      await within(attachment.done, OUTPUT_GRACE_MS);
+      followed.stdout?.destroy();
+      followed.stdin?.destroy();
+    }
     return exitCode;
   } finally {
     // Restores the caller's terminal mode on every path out (an error included).

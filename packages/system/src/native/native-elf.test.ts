@@ -42,7 +42,7 @@ describe('the executor image', () => {
       writeFileSync(join(dir, 'image'), image);
       const headers = execFileSync('readelf', ['-W', '-l', join(dir, 'image')], { encoding: 'utf8' });
       expect(headers).toMatch(/LOAD\s+0x000000 0x0000000000400000 .* R E 0x1000/);
-      expect(headers).toMatch(/LOAD\s+0x001000 0x0000100000000000 .* RW  0x1000/);
+      expect(headers).toMatch(/LOAD\s+0x001000 0x0000100000000000 .* RW {2}0x1000/);
       expect(headers).toMatch(/GNU_STACK .* RW /);
     } finally {
       rmSync(dir, { recursive: true });
