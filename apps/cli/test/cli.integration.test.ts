@@ -305,7 +305,10 @@ describe.skipIf(!isRoot)(`nsinit exec on a real kernel (${needsRoot})`, () => {
     expect(result.stdout).toMatch(/^# defaults container\.json leaves to lc:\n# mask_paths .*\n# readonly_paths .*\n# seccomp .*\n# cgroups +devices cgroup lc-.* \(made as root\): .*\n# capabilities .*\n +0 {2}\w/);
     expect(result.stdout).toContain('seccomp(1, 0, <seccomp filter "default": ');
     expect(result.stdout).toContain('pivot_root(".", ".")');
-    expect(result.stdout).toContain(`mount("proc", "${join(dir, 'rootfs', 'proc')}", "proc"`);
+    // The rootfs opened by its host path once; /proc opened from its fd, mounted through that.
+    expect(result.stdout).toContain(`openat(AT_FDCWD, "${join(dir, 'rootfs')}", O_DIRECTORY|O_CLOEXEC|O_PATH, 0)`);
+    expect(result.stdout).toContain('fsopen("proc", FSOPEN_CLOEXEC) = $fs');
+    expect(result.stdout).toContain('openat2($rootfs, "/proc", {flags=O_DIRECTORY|O_CLOEXEC|O_PATH, resolve=RESOLVE_NO_MAGICLINKS|RESOLVE_IN_ROOT}, 24) = $target');
     // execvp's search: one execve per PATH entry, each falling through to the next.
     expect(result.stdout).toContain('execve("/usr/local/sbin/sh", ["sh", "-c", "echo hi"]');
     expect(result.stdout).toContain('execve("/usr/bin/sh"');

@@ -2,7 +2,7 @@ import type { Device } from '@lc/config-types';
 import { describe, expect, it } from 'vitest';
 import { deviceSteps } from './devices.js';
 import { PlannedTree } from './planned-tree.js';
-import { builder, show, testModel, testSystem } from './test-support.js';
+import { builder, show, testModel, testRoot, testSystem } from './test-support.js';
 
 const device = (more: Partial<Device>): Device => ({
   type: 'c',
@@ -21,7 +21,7 @@ function plan(devices: Device[]): string {
   const sys = testSystem();
   const tree = new PlannedTree(sys);
   tree.mounted('/r/dev'); // the /dev tmpfs: empty
-  deviceSteps(b, testModel({ devices }), tree);
+  deviceSteps(b, testModel({ devices }), tree, testRoot(b));
   return show(b);
 }
 
@@ -35,12 +35,20 @@ describe('deviceSteps', () => {
       ]),
     ).toMatchInlineSnapshot(`
       "
-      0  mkdirat(AT_FDCWD, "/r/dev/net", 0755)  # mkdir /r/dev/net
-      1  mknodat(AT_FDCWD, "/r/dev/net/tun", 020666, makedev(10, 200))  [EEXIST ok]  # mknod /r/dev/net/tun
-      2  mknodat(AT_FDCWD, "/r/dev/sda", 060660, makedev(8, 0))  [EEXIST ok]  # mknod /r/dev/sda
-      3  fchownat(AT_FDCWD, "/r/dev/sda", 0, 6, 0)  # chown /r/dev/sda
-      4  mknodat(AT_FDCWD, "/r/dev/net/fifo", 010600, makedev(0, 0))  [EEXIST ok]  # mknod /r/dev/net/fifo
-      5  fchownat(AT_FDCWD, "/r/dev/net/fifo", 1000, 1000, 0)  # chown /r/dev/net/fifo
+       0  openat2($rootfs, "/dev", {flags=O_DIRECTORY|O_CLOEXEC|O_PATH, resolve=RESOLVE_NO_MAGICLINKS|RESOLVE_IN_ROOT}, 24) = $parent  # devices[0].path: open /dev
+       1  mkdirat($parent, "net", 0755)  [EEXIST ok]  # devices[0].path: mkdir /dev/net
+       2  close($parent)  # devices[0].path: close /dev
+       3  openat2($rootfs, "/dev/net", {flags=O_DIRECTORY|O_CLOEXEC|O_PATH, resolve=RESOLVE_NO_MAGICLINKS|RESOLVE_IN_ROOT}, 24) = $parent  # devices[0].path: open /dev/net
+       4  mknodat($parent, "tun", 020666, makedev(10, 200))  [EEXIST ok]  # devices[0].path: mknod /dev/net/tun
+       5  close($parent)  # devices[0].path: close /dev/net
+       6  openat2($rootfs, "/dev", {flags=O_DIRECTORY|O_CLOEXEC|O_PATH, resolve=RESOLVE_NO_MAGICLINKS|RESOLVE_IN_ROOT}, 24) = $parent  # devices[1].path: open /dev
+       7  mknodat($parent, "sda", 060660, makedev(8, 0))  [EEXIST ok]  # devices[1].path: mknod /dev/sda
+       8  fchownat($parent, "sda", 0, 6, AT_SYMLINK_NOFOLLOW)  # devices[1].path: chown /dev/sda
+       9  close($parent)  # devices[1].path: close /dev
+      10  openat2($rootfs, "/dev/net", {flags=O_DIRECTORY|O_CLOEXEC|O_PATH, resolve=RESOLVE_NO_MAGICLINKS|RESOLVE_IN_ROOT}, 24) = $parent  # devices[2].path: open /dev/net
+      11  mknodat($parent, "fifo", 010600, makedev(0, 0))  [EEXIST ok]  # devices[2].path: mknod /dev/net/fifo
+      12  fchownat($parent, "fifo", 1000, 1000, AT_SYMLINK_NOFOLLOW)  # devices[2].path: chown /dev/net/fifo
+      13  close($parent)  # devices[2].path: close /dev/net
       "
     `);
   });

@@ -4,6 +4,7 @@ import type { ContainerModel } from '@lc/config-types';
 import { testModel as baseTestModel, type ModelOverrides } from '@lc/config-types/testing';
 import { PlanBuilder, renderPlan } from '@lc/system';
 import { type FakeFile, FakeSystem } from '@lc/system/testing';
+import type { Rootfs } from './mount-target.js';
 
 /** The model of a container with all five 2014 namespaces at rootfs /r. */
 export function testModel(overrides: ModelOverrides = {}): ContainerModel {
@@ -14,12 +15,8 @@ export function testModel(overrides: ModelOverrides = {}): ContainerModel {
 }
 
 /** A rootfs at /r with the usual directories, plus host files the tests bind. */
-export function testSystem(
-  extra: Readonly<Record<string, FakeFile | string>> = {},
-  mountFlags: Readonly<Record<string, number>> = {},
-): FakeSystem {
+export function testSystem(extra: Readonly<Record<string, FakeFile | string>> = {}): FakeSystem {
   return new FakeSystem({
-    mountFlags,
     files: {
       '/r/proc': { type: 'directory' },
       '/r/sys': { type: 'directory' },
@@ -42,4 +39,9 @@ export function show(b: PlanBuilder): string {
   if (plan.steps.length === 0) return '(no steps)';
   const lines = renderPlan(plan).split('\n');
   return `\n${lines.map((line, i) => `${line}  # ${plan.steps[i]?.label}`).join('\n')}\n`;
+}
+
+/** The rootfs fd a plan holds (what rootfsSteps returns), for the steps that follow it. */
+export function testRoot(b: PlanBuilder): Rootfs {
+  return { fd: b.slot('rootfs'), hostPath: '/r' };
 }

@@ -49,7 +49,11 @@ describe('buildInitPlan', () => {
     const at = (text: string) => plan.findIndex((line) => line.includes(text));
     // The pty's slave is what the parent passes as stdio: placed on 0-2 before the re-exec.
     expect(plan.filter((line) => /dup3\(\$std(in|out|err)-copy, [012], 0\)/.test(line))).toHaveLength(3);
-    expect(plan[at('"/c/rootfs/dev/console", NULL, MS_BIND')]).toContain('mount("/dev/pts/3"');
+    // The slave bound on /dev/console, through fds: the console file of the /dev tmpfs.
+    const bind = at('open_tree(AT_FDCWD, "/dev/pts/3"');
+    expect(plan[bind + 1]).toContain('openat2($dev, "console", ');
+    expect(plan[bind + 2]).toContain('move_mount($source, "", $target, "", ');
+    expect(bind).toBeLessThan(at('pivot_root'));
     // After the pivot, the console by its container path on 0, 1 and 2.
     const open = at('openat(AT_FDCWD, "/dev/console"');
     expect(open).toBeGreaterThan(at('pivot_root'));
@@ -76,7 +80,7 @@ describe('buildInitPlan', () => {
     expect(plan[open + 2]).toMatch(/close\(\$sysctl-\d+\)/);
     expect(plan[at('"/proc/sys/kernel/shmmax"') + 1]).toMatch(/write\(\$sysctl-\d+, "65536", 5\)/);
     expect(open).toBeGreaterThan(at('pivot_root'));
-    expect(open).toBeLessThan(at('"/proc/sys", "/proc/sys"'));
+    expect(open).toBeLessThan(at('openat2($rootfs, "/proc/sys", '));
   });
 
   it('sets the resource limits again just before the exec (the Node init raises its own)', () => {
@@ -153,9 +157,10 @@ describe('buildInitPlan', () => {
 
   it('confines a config that says nothing: Docker\'s masked and read-only paths, the default filter, no inheritable capabilities', () => {
     const text = renderPlan(buildInitPlan(model({ namespaces: { NEWNS: true } }), ['true'], fakeHost()));
-    expect(text).toContain('mount("/proc/sys", "/proc/sys", NULL, MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC|MS_REMOUNT|MS_BIND, NULL)');
-    expect(text).toContain('mount("/dev/null", "/proc/kcore", NULL, MS_BIND, NULL)');
-    expect(text).toContain('mount("tmpfs", "/sys/firmware", "tmpfs", MS_RDONLY, NULL)');
+    // Opened in the container's root when the step runs, and mounted on through the fd.
+    for (const path of ['/proc/sys', '/proc/kcore']) expect(text).toContain(`openat2($rootfs, "${path}", {flags=O_CLOEXEC|O_PATH,`);
+    expect(text).toContain('openat2($rootfs, "/sys/firmware", {flags=O_DIRECTORY|O_CLOEXEC|O_PATH,');
+    expect(text).toContain('mount_setattr($source, "", AT_EMPTY_PATH|AT_RECURSIVE, {attr_set=MOUNT_ATTR_RDONLY}, 32)');
     expect(text).toMatch(/seccomp\(1, 0, <seccomp filter "default": \d+ system calls, default SCMP_ACT_ERRNO>\)/);
     expect(text).toContain('{effective=permitted=0, inheritable=0}');
     expect(text).toContain('prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)');

@@ -34,16 +34,18 @@ export function buildInitPlan(
   // Nodes and directories get exactly the modes the plan asks for.
   steps.umask(b, 0);
 
-  rootfsSteps(b, model, sys, options.consolePath === undefined ? {} : { consolePath: options.consolePath });
+  const rootfs = rootfsSteps(b, model, sys, options.consolePath === undefined ? {} : { consolePath: options.consolePath });
   if (model.hostname !== undefined) steps.sethostname(b, model.hostname);
   if (hasNamespace(model, 'network')) loopbackSteps(b);
-  pivotSteps(b, model);
+  pivotSteps(b, model, rootfs);
   // The container's terminal by its container name (the slave is bound there by now).
   if (model.process.terminal) consoleStdioSteps(b);
   // Through the container's /proc, before pathSteps may make /proc/sys read-only.
   sysctlSteps(b, model);
-  pathSteps(b, model, sys);
-  readonlyRootSteps(b, model, sys);
+  pathSteps(b, model, sys, rootfs.fd);
+  readonlyRootSteps(b, model, rootfs);
+  // Every path of the container has been opened through it by now.
+  steps.close(b, rootfs.fd, { label: 'close the rootfs fd' });
   processSteps(b, model, user, sys, args);
   return b.build();
 }

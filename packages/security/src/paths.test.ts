@@ -1,76 +1,103 @@
 import { testModel } from '@lc/config-types/testing';
-import { MS, PlanBuilder, renderPlan } from '@lc/system';
-import { FakeSystem } from '@lc/system/testing';
+import { PlanBuilder, renderPlan } from '@lc/system';
+import { type FakeFile, FakeSystem } from '@lc/system/testing';
 import { describe, expect, it } from 'vitest';
 import { pathSteps } from './paths.js';
 
-/** A rootfs at /r whose filesystem has nosuid and nodev. */
-function rootfs(files: ConstructorParameters<typeof FakeSystem>[0] extends infer O ? (O extends { files?: infer F } ? F : never) : never) {
-  const paths = Object.keys(files ?? {});
-  return new FakeSystem({ files, mountFlags: Object.fromEntries(paths.map((path) => [path, MS.NOSUID | MS.NODEV])) });
+/** The host's /proc and /sys as a kernel with these entries shows them, plus `files`. */
+function host(files: Readonly<Record<string, FakeFile | string>> = {}): FakeSystem {
+  return new FakeSystem({
+    files: {
+      '/proc/self': { type: 'symlink', target: '1' },
+      '/proc/sys': { type: 'directory' },
+      '/proc/sysrq-trigger': 'x',
+      '/proc/irq': { type: 'directory' },
+      '/proc/bus': { type: 'directory' },
+      '/proc/kcore': 'x',
+      '/proc/keys': 'x',
+      '/proc/timer_list': 'x',
+      '/proc/acpi': { type: 'directory' },
+      '/sys/kernel': { type: 'directory' },
+      '/sys/firmware': { type: 'directory' },
+      ...files,
+    },
+  });
 }
+
+function plan(model: Parameters<typeof testModel>[0], sys: FakeSystem): PlanBuilder {
+  const b = new PlanBuilder('x64');
+  pathSteps(b, testModel(model), sys, b.slot('rootfs'));
+  return b;
+}
+
+const lines = (b: PlanBuilder) => renderPlan(b.build()).split('\n').map((line) => line.replace(/^\s*\d+\s+/, ''));
 
 describe('pathSteps', () => {
   it('makes the 2014 restrictions: read-only /proc paths and /sys, /dev/null over /proc/kcore', () => {
-    const b = new PlanBuilder('x64');
-    pathSteps(
-      b,
-      testModel({
+    const b = plan(
+      {
         readonlyPaths: ['/proc/sys', '/proc/sysrq-trigger', '/proc/irq', '/proc/bus', '/sys'],
         maskedPaths: ['/proc/kcore'],
-      }),
-      new FakeSystem(),
+      },
+      host(),
     );
     const built = b.build();
     expect(renderPlan(built)).toMatchSnapshot();
-    expect(built.steps.map((step) => step.label)).toEqual([
-      'bind /proc/sys onto itself',
-      'remount /proc/sys read-only',
-      'bind /proc/sysrq-trigger onto itself',
-      'remount /proc/sysrq-trigger read-only',
-      'bind /proc/irq onto itself',
-      'remount /proc/irq read-only',
-      'bind /proc/bus onto itself',
-      'remount /proc/bus read-only',
-      'bind /sys onto itself',
-      'remount /sys read-only',
-      'mask /proc/kcore with /dev/null',
-    ]);
-    expect(built.steps.every((step) => step.onError.policy === 'ignore-errno')).toBe(true);
+    // Every path is opened from the rootfs fd, and every mount goes on such an fd.
+    const opens = built.steps.filter((step) => step.syscall === 'openat2');
+    expect(opens.every((step) => step.args[0]?.kind === 'slot' && step.args[0].index === 0)).toBe(true);
+    expect(built.steps.some((step) => step.syscall === 'mount')).toBe(false);
+    expect(built.steps.every((step) => step.onError.policy === 'fail')).toBe(true);
   });
 
-  it('masks known /proc files with /dev/null and directories with a read-only tmpfs', () => {
-    const b = new PlanBuilder('x64');
-    pathSteps(
-      b,
-      testModel({
+  it('masks /proc files with /dev/null, directories with a read-only tmpfs, as the host shows them', () => {
+    const b = plan(
+      {
         maskedPaths: ['/proc/acpi', '/proc/keys', '/proc/timer_list/', '/sys/firmware', '/data/secrets'],
         readonlyPaths: ['/usr'],
         labels: { mountLabel: 'system_u:object_r:container_file_t:s0' },
-      }),
-      rootfs({ '/r/data/secrets': { type: 'directory' }, '/r/usr': { type: 'directory' } }),
+      },
+      host({ '/r/data/secrets': { type: 'directory' }, '/r/usr': { type: 'directory' } }),
     );
     expect(renderPlan(b.build())).toMatchSnapshot();
   });
 
   it('adds nothing without restrictions', () => {
-    const b = new PlanBuilder('x64');
-    pathSteps(b, testModel(), new FakeSystem());
+    expect(plan({}, host()).length).toBe(0);
+  });
+
+  it('leaves out what the kernel does not have', () => {
+    const b = plan({ maskedPaths: ['/proc/timer_stats', '/sys/devices/virtual/powercap'], readonlyPaths: ['/proc/nope'] }, host());
     expect(b.length).toBe(0);
   });
 
-  it('looks at rootfs paths: masks a file with /dev/null, a directory with a tmpfs, skips a missing one, keeps the flags of a read-only one', () => {
-    const b = new PlanBuilder('x64');
-    pathSteps(
-      b,
-      testModel({ maskedPaths: ['/etc/secret', '/srv/data', '/nope'], readonlyPaths: ['/srv/data', '/gone'] }),
-      rootfs({ '/r/etc/secret': 'x', '/r/srv/data': { type: 'directory' } }),
+  it('keeps a /sys path when the host has no /sys to look at, for the run to decide', () => {
+    const sys = new FakeSystem({ files: { '/proc/self': { type: 'symlink', target: '1' } } });
+    const b = plan({ maskedPaths: ['/sys/firmware'] }, sys);
+    expect(lines(b)).toContain(
+      'openat2($rootfs, "/sys/firmware", {flags=O_DIRECTORY|O_CLOEXEC|O_PATH, resolve=RESOLVE_NO_MAGICLINKS|RESOLVE_IN_ROOT}, 24) = $target',
     );
-    expect(renderPlan(b.build()).split('\n').map((line) => line.replace(/^\s*\d+\s+/, ''))).toEqual([
-      'mount("/srv/data", "/srv/data", NULL, MS_BIND|MS_REC, NULL)  [ENOENT ok]',
-      'mount("/srv/data", "/srv/data", NULL, MS_RDONLY|MS_NOSUID|MS_NODEV|MS_REMOUNT|MS_BIND, NULL)  [ENOENT ok]',
-      'mount("/dev/null", "/etc/secret", NULL, MS_BIND, NULL)  [ENOENT ok]',
-      'mount("tmpfs", "/srv/data", "tmpfs", MS_RDONLY, NULL)  [ENOENT ok]',
+  });
+
+  it('looks at rootfs paths: masks a file with /dev/null, a directory with a tmpfs, skips a missing one', () => {
+    const b = plan(
+      { maskedPaths: ['/etc/secret', '/srv/data', '/nope'], readonlyPaths: ['/srv/data', '/gone'] },
+      host({ '/r/etc/secret': 'x', '/r/srv/data': { type: 'directory' } }),
+    );
+    const text = lines(b);
+    expect(text.filter((line) => line.startsWith('openat2')).map((line) => line.split(',')[1]?.trim())).toEqual([
+      '"/srv/data"',
+      '"/dev/null"',
+      '"/etc/secret"',
+      '"/srv/data"',
     ]);
+    expect(b.build().steps.map((step) => step.label)).toContain('readonly_paths /srv/data: make it read-only');
+    expect(text.join('\n')).not.toContain('/nope');
+    expect(text.join('\n')).not.toContain('/gone');
+  });
+
+  it('names the field and the path in every step', () => {
+    const b = plan({ maskedPaths: ['/proc/kcore'], readonlyPaths: ['/proc/sys'] }, host());
+    for (const step of b.build().steps) expect(step.label).toMatch(/^(mask_paths|readonly_paths)( \/proc\/(kcore|sys))?: /);
   });
 });

@@ -1,116 +1,116 @@
 // Read-only and masked paths (the 2014 "restrictions", runc's readonlyPaths and
 // maskedPaths). These steps run after pivot_root, so every path is a container path,
-// and /proc and /sys are the container's own mounts.
+// and /proc and /sys are the container's own mounts. Each path is opened when its step
+// runs, with openat2(RESOLVE_IN_ROOT) from the rootfs fd, and mounted on through that
+// fd: a path that something renamed since the plan was built (a directory in a volume
+// another container writes to) can only name something else inside the container.
 import type { ContainerModel } from '@lc/config-types';
-import { errnoNumber, ignoreErrno, MS, type PlanBuilder, type ResolvedPath, resolveInRoot, type System, steps } from '@lc/system';
-
-const ENOENT = errnoNumber('ENOENT');
-
-/**
- * Files among the /proc paths a container runtime masks. A masked path is hidden by
- * binding /dev/null over a file or an empty read-only tmpfs over a directory, and
- * the plan must choose when it is built: /proc is not mounted yet then, so it cannot
- * be looked at, and the plan's error policies can branch on a failure but not on a
- * success. procfs's layout is fixed by the kernel, so its files are known by name;
- * any other /proc or /sys path is taken for a directory (the /sys paths runtimes mask
- * are all directories). A file outside this list fails loudly (tmpfs over it: ENOTDIR)
- * rather than staying visible. Paths in the rootfs are looked at (pathSteps).
- */
-const PROC_FILES = new Set([
-  'interrupts',
-  'kallsyms',
-  'kcore',
-  'key-users',
-  'keys',
-  'kmsg',
-  'kpagecgroup',
-  'kpagecount',
-  'kpageflags',
-  'latency_stats',
-  'sched_debug',
-  'softirqs',
-  'sysrq-trigger',
-  'timer_list',
-  'timer_stats',
-]);
-
-/** Mount flags procfs and sysfs are mounted with (nosuid, nodev, noexec). */
-const PSEUDO_FS_FLAGS = MS.NOSUID | MS.NODEV | MS.NOEXEC;
+import {
+  AT_EMPTY_PATH,
+  AT_RECURSIVE,
+  type FileType,
+  MOUNT_ATTR,
+  mountSteps,
+  type PlanBuilder,
+  resolveInRoot,
+  type SlotRef,
+  SysError,
+  type System,
+  steps,
+} from '@lc/system';
 
 /**
- * `sys` looks at paths outside /proc and /sys in the rootfs as the plan is built (the
- * config's own `readonly_paths` and `mask_paths`): whether they exist, whether a masked
- * one is a directory, and the flags of the filesystem that holds a read-only one. A
- * config mount over such a path is not seen: the rootfs below it is.
+ * The steps for `model.readonlyPaths` and `model.maskedPaths`, through `root`: the
+ * plan's slot holding an fd of the container's root.
+ *
+ * Which paths exist, and whether a masked one is a directory (an empty read-only tmpfs
+ * over it) or not (/dev/null bound over it), is decided as the plan is built: /proc and
+ * /sys are not mounted then, and a plan can branch on a failure but not on a success.
+ * Their paths are looked up in the host's /proc and /sys — the same kernel shows the
+ * same entries — and the others in the rootfs, below a config mount or not. A path
+ * missing there is left out. A guess that is wrong when the steps run (a path gone, or
+ * of another kind) fails the start with the path in the error; it never goes unmasked.
  */
-export function pathSteps(b: PlanBuilder, model: ContainerModel, sys: System): void {
-  // Normalized ("/proc/kcore/" would fail with ENOTDIR), and the same path in labels.
+export function pathSteps(b: PlanBuilder, model: ContainerModel, sys: System, root: SlotRef): void {
   for (const path of model.readonlyPaths.map(normalize)) {
-    if (isPseudo(path)) readonlyPath(b, path, PSEUDO_FS_FLAGS);
-    else {
-      const found = inRootfs(sys, model, path);
-      if (found) readonlyPath(b, path, sys.mountFlags(found.hostPath));
-    }
+    if (lookUp(sys, model, path) !== undefined) readonlyPath(b, root, path);
   }
-  for (const path of model.maskedPaths.map(normalize)) {
-    if (isPseudo(path)) maskPath(b, path, isProcFile(path) ? 'file' : 'directory', model.labels.mountLabel);
-    else {
-      const found = inRootfs(sys, model, path);
-      if (found) maskPath(b, path, found.type === 'directory' ? 'directory' : 'file', model.labels.mountLabel);
+  const masked = model.maskedPaths.map(normalize).flatMap((path) => {
+    const type = lookUp(sys, model, path);
+    return type === undefined ? [] : [{ path, directory: type === 'directory' }];
+  });
+  // Files are hidden behind binds of the container's own /dev/null, opened once.
+  const devNull = masked.some((mask) => !mask.directory)
+    ? mountSteps.openInRoot(b, root, '/dev/null', 'any', 'mask_paths: open /dev/null', 'null')
+    : undefined;
+  for (const { path, directory } of masked) {
+    const label = `mask_paths ${path}`;
+    if (!directory && devNull !== undefined) {
+      const bind = mountSteps.cloneMount(b, devNull, '', false, `${label}: open_tree /dev/null`);
+      mountSteps.attachInRoot(b, bind, root, path, 'any', label);
+      continue;
     }
+    const tmpfs = mountSteps.newMount(
+      b,
+      {
+        fstype: 'tmpfs',
+        source: 'tmpfs',
+        options: model.labels.mountLabel ? [{ key: 'context', value: model.labels.mountLabel }] : [],
+        attributes: MOUNT_ATTR.RDONLY,
+      },
+      `${label}: a read-only tmpfs`,
+    );
+    mountSteps.attachInRoot(b, tmpfs, root, path, 'directory', label);
   }
-}
-
-/** A path of the rootfs, resolved inside it; undefined when it does not exist (nothing to do). */
-function inRootfs(sys: System, model: ContainerModel, path: string): ResolvedPath | undefined {
-  const resolved = resolveInRoot(sys, model.rootfs, path);
-  return resolved.missing.length > 0 ? undefined : resolved;
-}
-
-function isPseudo(path: string): boolean {
-  return isUnder(path, '/proc') || isUnder(path, '/sys');
+  if (devNull !== undefined) mountSteps.closeTemporary(b, devNull, 'mask_paths: close /dev/null');
 }
 
 /**
- * A read-only bind of the path onto itself. A path the kernel does not have (an absent
- * /proc/irq, /proc/bus) is skipped: both steps ignore ENOENT.
+ * A bind of the path onto itself, read-only all the way down: open_tree clones the
+ * mount below the path (recursively), mount_setattr makes the clone read-only before it
+ * is attached — adding MOUNT_ATTR_RDONLY and nothing else, so the nosuid, nodev, noexec
+ * a user namespace locks stay — and move_mount puts it back on the same fd.
  */
-function readonlyPath(b: PlanBuilder, path: string, locked: number): void {
-  const skipMissing = { onError: ignoreErrno(ENOENT) };
-  steps.mount(b, { source: path, target: path, flags: MS.BIND | MS.REC }, { label: `bind ${path} onto itself`, ...skipMissing });
-  // A bind remount changes only the top mount's flags (MS_REC has no effect on it). In
-  // a user namespace, flags the mount was created with (nosuid, nodev, noexec) are
-  // locked: a remount that drops them fails with EPERM. /proc and /sys are not mounted
-  // when the plan is built: paths there repeat the flags those filesystems get.
-  steps.mount(
-    b,
-    { source: path, target: path, flags: MS.BIND | MS.REMOUNT | MS.RDONLY | locked },
-    { label: `remount ${path} read-only`, ...skipMissing },
-  );
+function readonlyPath(b: PlanBuilder, root: SlotRef, path: string): void {
+  const label = `readonly_paths ${path}`;
+  const target = mountSteps.openInRoot(b, root, path, 'any', `${label}: open ${path}`);
+  const clone = mountSteps.cloneMount(b, target, '', true, `${label}: open_tree`);
+  steps.mountSetattr(b, clone, '', AT_EMPTY_PATH | AT_RECURSIVE, { set: MOUNT_ATTR.RDONLY }, { label: `${label}: make it read-only` });
+  mountSteps.attachMount(b, clone, target, `${label}: attach`);
+  mountSteps.closeTemporary(b, clone, `${label}: close the mount`);
+  mountSteps.closeTemporary(b, target, `${label}: close ${path}`);
 }
 
-function maskPath(b: PlanBuilder, path: string, kind: 'file' | 'directory', mountLabel: string | undefined): void {
-  const skipMissing = { onError: ignoreErrno(ENOENT) };
-  if (kind === 'file') {
-    steps.mount(b, { source: '/dev/null', target: path, flags: MS.BIND }, { label: `mask ${path} with /dev/null`, ...skipMissing });
-    return;
+/** What `path` is as the plan is built, or undefined when it does not exist. */
+function lookUp(sys: System, model: ContainerModel, path: string): FileType | undefined {
+  const pseudo = PSEUDO_FILESYSTEMS.find((fs) => isUnder(path, fs.root));
+  if (pseudo === undefined) {
+    const resolved = resolveInRoot(sys, model.rootfs, path);
+    return resolved.missing.length > 0 ? undefined : (resolved.type ?? 'directory');
   }
-  steps.mount(
-    b,
-    {
-      source: 'tmpfs',
-      target: path,
-      fstype: 'tmpfs',
-      flags: MS.RDONLY,
-      ...(mountLabel ? { data: `context="${mountLabel}"` } : {}),
-    },
-    { label: `mask ${path} with a read-only tmpfs`, ...skipMissing },
-  );
+  try {
+    return sys.lstat(path).type;
+  } catch (error) {
+    if (!SysError.isInstance(error) || error.code !== 'ENOENT') throw error;
+    // A host without this filesystem mounted tells nothing: keep the path (a directory,
+    // as every /sys path runtimes mask is) and let the run decide.
+    return shows(sys, pseudo.probe) ? undefined : 'directory';
+  }
 }
 
-function isProcFile(path: string): boolean {
-  const match = /^\/proc\/([^/]+)$/.exec(path);
-  return match?.[1] !== undefined && PROC_FILES.has(match[1]);
+/** /proc and /sys, each with a path that is there whenever it is mounted. */
+const PSEUDO_FILESYSTEMS = [
+  { root: '/proc', probe: '/proc/self' },
+  { root: '/sys', probe: '/sys/kernel' },
+] as const;
+
+function shows(sys: System, path: string): boolean {
+  try {
+    sys.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isUnder(path: string, dir: string): boolean {

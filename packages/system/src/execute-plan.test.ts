@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AT_FDCWD } from './constants.js';
 import { errnoNumber } from './errno.js';
 import { executePlan } from './execute-plan.js';
 import { IGNORE, ignoreErrno, PlanBuilder, ZERO_RESULT_ERRNO } from './plan.js';
@@ -59,9 +60,9 @@ describe('executePlan', () => {
 
   it('ignores errors by policy', () => {
     const b = new PlanBuilder('x64');
-    steps.mkdir(b, '/a', 0o755, { onError: ignoreErrno(errnoNumber('EEXIST')) });
-    steps.mkdir(b, '/b', 0o755, { onError: IGNORE });
-    steps.mkdir(b, '/c', 0o755, { onError: ignoreErrno(errnoNumber('EEXIST')) });
+    steps.mkdirAt(b, AT_FDCWD, '/a', 0o755, { onError: ignoreErrno(errnoNumber('EEXIST')) });
+    steps.mkdirAt(b, AT_FDCWD, '/b', 0o755, { onError: IGNORE });
+    steps.mkdirAt(b, AT_FDCWD, '/c', 0o755, { onError: ignoreErrno(errnoNumber('EEXIST')) });
     const sys = recordingSystem().failAt(0, 'EEXIST').failAt(1, 'EACCES').failAt(2, 'EACCES');
     expect(executePlan(b.build(), sys, {})).toEqual({ step: 2, errno: errnoNumber('EACCES') });
   });

@@ -11,7 +11,6 @@ const PROTOTYPES = {
   unshare: 'int unshare(int flags)',
   setns: 'int setns(int fd, int nstype)',
   flock: 'int flock(int fd, int operation)',
-  statvfs: 'int statvfs(const char *path, void *buf)',
   mmap: 'void *mmap(void *addr, size_t length, int prot, int flags, int fd, long offset)',
   mprotect: 'int mprotect(void *addr, size_t length, int prot)',
   munmap: 'int munmap(void *addr, size_t length)',

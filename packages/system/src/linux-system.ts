@@ -1,7 +1,7 @@
 // The real `System`: libc through koffi for process calls, node:fs for reads.
 import { fstatSync, lstatSync, openSync, readFileSync, readlinkSync } from 'node:fs';
 import { constants } from 'node:os';
-import { MS, O, TIOC } from './constants.js';
+import { O, TIOC } from './constants.js';
 import { errnoNumber } from './errno.js';
 import { addressOf, lastErrno, libc, pollReadable } from './libc.js';
 import { makedev } from './makedev.js';
@@ -10,11 +10,6 @@ import { SysError } from './sys-error.js';
 import { type Arch, hostArch, syscallNumber } from './syscall-numbers.js';
 import type { FileInfo, FileType, NamespaceFile, ProcessExit, Pty, System, WindowSize } from './system.js';
 
-// struct statvfs on LP64 glibc (x86-64, aarch64): nine 8-byte fields, then f_flag.
-const STATVFS_SIZE = 112;
-const STATVFS_FLAG_OFFSET = 72;
-const MOUNT_FLAGS_KEPT_BY_REMOUNT = MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC | MS.NOATIME | MS.NODIRATIME;
-const ST_RELATIME = 4096;
 
 // waitid(2) on a pidfd, and the siginfo_t fields it fills (SIGCHLD layout).
 const P_PIDFD = 3n;
@@ -59,15 +54,6 @@ class LinuxSystem implements System {
 
   readFile(path: string): string {
     return fsCall(() => readFileSync(path, 'utf8'));
-  }
-
-  mountFlags(path: string): number {
-    const buffer = Buffer.alloc(STATVFS_SIZE);
-    if (libc('statvfs')(path, buffer) === -1) throw new SysError('statvfs', lastErrno(), { path });
-    const stFlags = Number(buffer.readBigUInt64LE(STATVFS_FLAG_OFFSET));
-    // ST_* values are the MS_* values, except ST_RELATIME (4096).
-    const relatime = stFlags & ST_RELATIME ? MS.RELATIME : 0;
-    return (stFlags & MOUNT_FLAGS_KEPT_BY_REMOUNT) | relatime;
   }
 
   capLastCap(): number {

@@ -1,10 +1,17 @@
 // One function per syscall a plan uses: each knows its arguments' formats and writes
 // the label an error line will carry. Packages build their steps with these rather
 // than with raw `PlanBuilder.step` calls.
-import { AT_EMPTY_PATH, AT_FDCWD, CLONE, F_DUPFD, F_SETFD, LINUX_CAPABILITY_VERSION_3, PR, SIG_SETMASK } from './constants.js';
+import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, CLONE, F_DUPFD, F_SETFD, LINUX_CAPABILITY_VERSION_3, PR, SIG_SETMASK } from './constants.js';
+import { MOUNT_ATTR_SIZE, OPEN_HOW_SIZE } from './mount-api.js';
 import { type ArgInput, type DataRef, EXECUTOR_INPUT, imm, type PlanBuilder, type SlotRef, type StepOptions } from './plan.js';
+import { renderValue } from './render-plan.js';
 
 const cwd = imm(AT_FDCWD, 'fd');
+
+/** A directory argument: a slot, or AT_FDCWD shown by name. */
+function at(dir: ArgInput): ArgInput {
+  return typeof dir === 'number' || typeof dir === 'bigint' ? imm(dir, 'fd') : dir;
+}
 
 export interface MountArgs {
   readonly source: string | null;
@@ -27,21 +34,30 @@ export function umount2(b: PlanBuilder, target: string, flags: number, options: 
   return b.step('umount2', [target, imm(flags, 'umount-flags')], { label: `umount ${target}`, ...options });
 }
 
-export function mkdir(b: PlanBuilder, path: string, mode: number, options: StepOptions = {}): number {
-  return b.step('mkdirat', [cwd, path, imm(mode, 'octal')], { label: `mkdir ${path}`, ...options });
+/**
+ * mkdirat(dir, name, mode). `dir` is a directory fd (a slot) or AT_FDCWD; a `name` of one
+ * component is created in that very directory, whatever happens to paths meanwhile.
+ */
+export function mkdirAt(b: PlanBuilder, dir: ArgInput, name: string, mode: number, options: StepOptions = {}): number {
+  return b.step('mkdirat', [at(dir), name, imm(mode, 'octal')], { label: `mkdir ${name}`, ...options });
 }
 
-/** `mode` includes the file type (S_IFCHR...); `dev` is makedev(major, minor). */
-export function mknod(b: PlanBuilder, path: string, mode: number, dev: number, options: StepOptions = {}): number {
-  return b.step('mknodat', [cwd, path, imm(mode, 'octal'), imm(dev, 'dev')], { label: `mknod ${path}`, ...options });
+/**
+ * mknodat(dir, name, mode, dev): `mode` includes the file type (S_IFCHR...; S_IFREG makes
+ * an empty file, which needs no CAP_MKNOD); `dev` is makedev(major, minor). It never
+ * follows a symlink at `name` (EEXIST).
+ */
+export function mknodAt(b: PlanBuilder, dir: ArgInput, name: string, mode: number, dev: number, options: StepOptions = {}): number {
+  return b.step('mknodat', [at(dir), name, imm(mode, 'octal'), imm(dev, 'dev')], { label: `mknod ${name}`, ...options });
 }
 
-export function symlink(b: PlanBuilder, target: string, path: string, options: StepOptions = {}): number {
-  return b.step('symlinkat', [target, cwd, path], { label: `symlink ${path} -> ${target}`, ...options });
+export function symlinkAt(b: PlanBuilder, target: string, dir: ArgInput, name: string, options: StepOptions = {}): number {
+  return b.step('symlinkat', [target, at(dir), name], { label: `symlink ${name} -> ${target}`, ...options });
 }
 
-export function chown(b: PlanBuilder, path: string, uid: number, gid: number, options: StepOptions = {}): number {
-  return b.step('fchownat', [cwd, path, uid, gid, imm(0, 'at-flags')], { label: `chown ${path}`, ...options });
+/** fchownat(dir, name, uid, gid, AT_SYMLINK_NOFOLLOW): a symlink at `name` is chowned itself, never followed. */
+export function chownAt(b: PlanBuilder, dir: ArgInput, name: string, uid: number, gid: number, options: StepOptions = {}): number {
+  return b.step('fchownat', [at(dir), name, uid, gid, imm(AT_SYMLINK_NOFOLLOW, 'at-flags')], { label: `chown ${name}`, ...options });
 }
 
 export function chmod(b: PlanBuilder, path: string, mode: number, options: StepOptions = {}): number {
@@ -72,6 +88,10 @@ export function write(b: PlanBuilder, fd: ArgInput, bytes: string, options: Step
 
 export function close(b: PlanBuilder, fd: ArgInput, options: StepOptions = {}): number {
   return b.step('close', [fd], { label: 'close', ...options });
+}
+
+export function fchdir(b: PlanBuilder, fd: ArgInput, options: StepOptions = {}): number {
+  return b.step('fchdir', [fd], { label: 'fchdir', ...options });
 }
 
 export function chdir(b: PlanBuilder, path: string, options: StepOptions = {}): number {
@@ -290,4 +310,110 @@ export function reexecExecutor(b: PlanBuilder, options: StepOptions = {}): numbe
  */
 export function notDumpable(b: PlanBuilder, options: StepOptions = {}): number {
   return prctl(b, PR.SET_DUMPABLE, 0, 'not dumpable until exec (no /proc/<pid>/mem, fd, exe for anyone else)', options);
+}
+
+/** struct open_how: how openat2 opens and resolves. */
+export interface OpenHow {
+  /** O_* flags; O_PATH with anything but O_DIRECTORY, O_NOFOLLOW and O_CLOEXEC is EINVAL. */
+  readonly flags: number;
+  /** Only with O_CREAT or O_TMPFILE, otherwise 0. */
+  readonly mode?: number;
+  /** RESOLVE_* flags. */
+  readonly resolve: number;
+}
+
+/**
+ * openat2(dir, path, how, 24): with RESOLVE_IN_ROOT, `dir` is the root of the walk —
+ * an absolute `path`, `..` and every symlink stay below it — so a container path opened
+ * from a rootfs fd cannot lead out of the rootfs, whatever was renamed since the plan.
+ */
+export function openat2(b: PlanBuilder, dir: ArgInput, path: string, how: OpenHow, result: SlotRef, options: StepOptions = {}): number {
+  const bytes = new Uint8Array(OPEN_HOW_SIZE);
+  const view = new DataView(bytes.buffer);
+  view.setBigUint64(0, BigInt(how.flags), true);
+  view.setBigUint64(8, BigInt(how.mode ?? 0), true);
+  view.setBigUint64(16, BigInt(how.resolve), true);
+  const mode = how.mode ? `, mode=${renderValue(how.mode, 'octal')}` : '';
+  const describe = `{flags=${renderValue(how.flags, 'open-flags')}${mode}, resolve=${renderValue(how.resolve, 'resolve-flags')}}`;
+  return b.step('openat2', [at(dir), path, b.bytes(bytes, describe), OPEN_HOW_SIZE], { label: `open ${path}`, result, ...options });
+}
+
+/**
+ * open_tree(dir, path, flags): with OPEN_TREE_CLONE, a detached copy of the mount at
+ * `path` (a bind source opened once; AT_RECURSIVE takes the mounts below it too),
+ * attached later with move_mount. Without it, an fd of the mount itself.
+ */
+export function openTree(b: PlanBuilder, dir: ArgInput, path: string, flags: number, result: SlotRef, options: StepOptions = {}): number {
+  return b.step('open_tree', [at(dir), path, imm(flags, 'open-tree-flags')], { label: `open_tree ${path}`, result, ...options });
+}
+
+/** move_mount(from, fromPath, to, toPath, flags): with both *_EMPTY_PATH flags, mounts the fd `from` on the fd `to`. */
+export function moveMount(
+  b: PlanBuilder,
+  from: ArgInput,
+  fromPath: string,
+  to: ArgInput,
+  toPath: string,
+  flags: number,
+  options: StepOptions = {},
+): number {
+  return b.step('move_mount', [at(from), fromPath, at(to), toPath, imm(flags, 'move-mount-flags')], { label: 'move_mount', ...options });
+}
+
+/** fsopen(fstype, flags): a filesystem context to configure with fsconfig. */
+export function fsopen(b: PlanBuilder, fstype: string, flags: number, result: SlotRef, options: StepOptions = {}): number {
+  return b.step('fsopen', [fstype, imm(flags, 'fsopen-flags')], { label: `fsopen ${fstype}`, result, ...options });
+}
+
+/** fsconfig(fd, command, key, value, aux): one option (SET_FLAG, SET_STRING) or CMD_CREATE. */
+export function fsconfig(
+  b: PlanBuilder,
+  fd: ArgInput,
+  command: number,
+  key: string | null,
+  value: string | null,
+  options: StepOptions = {},
+): number {
+  return b.step('fsconfig', [fd, imm(command, 'fsconfig-command'), key, value, 0], { label: `fsconfig ${key ?? 'command'}`, ...options });
+}
+
+/** fsmount(fd, flags, attributes): the created filesystem as a detached mount with MOUNT_ATTR_* set. */
+export function fsmount(b: PlanBuilder, fd: ArgInput, flags: number, attributes: number, result: SlotRef, options: StepOptions = {}): number {
+  return b.step('fsmount', [fd, imm(flags, 'fsmount-flags'), imm(attributes, 'mount-attributes')], { label: 'fsmount', result, ...options });
+}
+
+/** struct mount_attr: attributes to set and clear, and a propagation type (MS_PRIVATE...). */
+export interface MountAttributes {
+  readonly set: number;
+  readonly clear?: number;
+  readonly propagation?: number;
+}
+
+/**
+ * mount_setattr(dir, path, flags, attr, 32). Unlike a remount it sets only what it is
+ * told: nosuid, nodev, noexec stay as they are (in a user namespace they are locked,
+ * and a remount that forgot them failed with EPERM). AT_RECURSIVE: every mount below.
+ */
+export function mountSetattr(
+  b: PlanBuilder,
+  dir: ArgInput,
+  path: string,
+  flags: number,
+  attributes: MountAttributes,
+  options: StepOptions = {},
+): number {
+  const bytes = new Uint8Array(MOUNT_ATTR_SIZE);
+  const view = new DataView(bytes.buffer);
+  view.setBigUint64(0, BigInt(attributes.set), true);
+  view.setBigUint64(8, BigInt(attributes.clear ?? 0), true);
+  view.setBigUint64(16, BigInt(attributes.propagation ?? 0), true);
+  const shown = [
+    attributes.set ? `attr_set=${renderValue(attributes.set, 'mount-attributes')}` : '',
+    attributes.clear ? `attr_clr=${renderValue(attributes.clear, 'mount-attributes')}` : '',
+    attributes.propagation ? `propagation=${renderValue(attributes.propagation, 'propagation')}` : '',
+  ].filter((part) => part !== '');
+  return b.step('mount_setattr', [at(dir), path, imm(flags, 'at-flags'), b.bytes(bytes, `{${shown.join(', ')}}`), MOUNT_ATTR_SIZE], {
+    label: 'mount_setattr',
+    ...options,
+  });
 }

@@ -29,7 +29,15 @@ export type ArgFormat =
   | 'ioctl'
   | 'sigmask-how'
   | 'address-family'
-  | 'socket-type';
+  | 'socket-type'
+  | 'resolve-flags'
+  | 'open-tree-flags'
+  | 'move-mount-flags'
+  | 'fsopen-flags'
+  | 'fsconfig-command'
+  | 'fsmount-flags'
+  | 'mount-attributes'
+  | 'propagation';
 
 export type Arg =
   | { readonly kind: 'immediate'; readonly value: bigint; readonly format: ArgFormat }
@@ -163,6 +171,10 @@ export class PlanBuilder {
   readonly #data: DataItem[] = [];
   readonly #strings = new Map<string, number>();
   readonly #slots: Slot[] = [];
+  /** Released temporaries by the name they were asked for, ready for reuse. */
+  readonly #free = new Map<string, SlotRef[]>();
+  /** The name each temporary slot was asked for, by slot index. */
+  readonly #temporaryNames = new Map<number, string>();
 
   constructor(arch: Arch) {
     this.arch = arch;
@@ -196,6 +208,32 @@ export class PlanBuilder {
   /** A slot for a step's result. */
   slot(name: string): SlotRef {
     return this.#slot(name, false);
+  }
+
+  /**
+   * A slot for an fd that lives for a few steps (a mount target, a detached mount), taken
+   * back with `release` once the fd is closed. The native executor holds at most 255
+   * slots, and a plan opens fds for every mount: they must be reused. Shown as `$name`,
+   * or `$name-2` while a second one of that name is in use.
+   */
+  temporary(name: string): SlotRef {
+    const reused = this.#free.get(name)?.pop();
+    if (reused) return reused;
+    let count = 0;
+    for (const asked of this.#temporaryNames.values()) if (asked === name) count++;
+    const slot = this.#slot(count === 0 ? name : `${name}-${count + 1}`, false);
+    this.#temporaryNames.set(slot.index, name);
+    return slot;
+  }
+
+  /** Gives a temporary slot back: the fd in it was closed (or never opened). */
+  release(slot: SlotRef): void {
+    const name = this.#temporaryNames.get(slot.index);
+    if (name === undefined) throw new Error(`plan slot ${this.#slots[slot.index]?.name ?? slot.index} is not a temporary`);
+    const free = this.#free.get(name) ?? [];
+    if (free.some((known) => known.index === slot.index)) throw new Error(`plan slot ${this.#slots[slot.index]!.name} released twice`);
+    free.push(slot);
+    this.#free.set(name, free);
   }
 
   string(value: string): DataRef {

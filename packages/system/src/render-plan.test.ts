@@ -13,8 +13,8 @@ function sample() {
   steps.read(b, sync, 1, 'wait', { zeroIsError: true });
   steps.mount(b, { source: null, target: '/', flags: MS.REC | MS.PRIVATE });
   steps.mount(b, { source: 'proc', target: '/r/proc', fstype: 'proc', flags: MS.NOSUID | MS.NODEV | MS.NOEXEC });
-  steps.mknod(b, '/r/dev/null', 0o20666, makedev(1, 3));
-  steps.mkdir(b, '/r/dev/pts', 0o755, { onError: ignoreErrno(17) });
+  steps.mknodAt(b, AT_FDCWD, '/r/dev/null', 0o20666, makedev(1, 3));
+  steps.mkdirAt(b, AT_FDCWD, '/r/dev/pts', 0o755, { onError: ignoreErrno(17) });
   steps.umount2(b, '.', MNT_DETACH);
   steps.prctl(b, PR.CAPBSET_DROP, imm(21, 'capability'), 'drop SYS_ADMIN');
   steps.signalDefault(b, SIGNALS.SIGPIPE);

@@ -2,8 +2,9 @@
 // paths quoted, results as named slots. `nsinit plan` shows this, and plan tests
 // snapshot it.
 import { CAPABILITY_NAMES } from '@lc/config-types/capabilities';
-import { AT_FDCWD, CLONE, MNT_DETACH, MS, O, PR, PR_CAP_AMBIENT, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK, SIGNALS } from './constants.js';
+import { AT_EMPTY_PATH, AT_FDCWD, CLONE, MNT_DETACH, MS, O, PR, PR_CAP_AMBIENT, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK, SIGNALS } from './constants.js';
 import { errnoName } from './errno.js';
+import { AT_RECURSIVE, FSCONFIG, MOUNT_ATTR, MOVE_MOUNT, OPEN_TREE, RESOLVE } from './mount-api.js';
 import type { Arg, ArgFormat, DataItem, ErrorPolicy, Plan, Step } from './plan.js';
 
 const FLAG_TABLES: Partial<Record<ArgFormat, Readonly<Record<string, number>>>> = {
@@ -12,8 +13,14 @@ const FLAG_TABLES: Partial<Record<ArgFormat, Readonly<Record<string, number>>>> 
   'open-flags': prefixed('O_', O),
   'umount-flags': { MNT_FORCE: 1, MNT_DETACH, MNT_EXPIRE: 4, UMOUNT_NOFOLLOW: 8 },
   'close-range-flags': { CLOSE_RANGE_UNSHARE: 2, CLOSE_RANGE_CLOEXEC: 4 },
-  'at-flags': { AT_SYMLINK_NOFOLLOW: 0x100, AT_EMPTY_PATH: 0x1000 },
+  'at-flags': { AT_SYMLINK_NOFOLLOW: 0x100, AT_EMPTY_PATH, AT_RECURSIVE },
   'socket-type': { SOCK_DGRAM: 2, SOCK_CLOEXEC: 0x80000 },
+  'resolve-flags': prefixed('RESOLVE_', RESOLVE),
+  'open-tree-flags': { ...prefixed('OPEN_TREE_', OPEN_TREE), AT_SYMLINK_NOFOLLOW: 0x100, AT_EMPTY_PATH, AT_RECURSIVE },
+  'move-mount-flags': prefixed('MOVE_MOUNT_', MOVE_MOUNT),
+  'fsopen-flags': { FSOPEN_CLOEXEC: 1 },
+  'fsmount-flags': { FSMOUNT_CLOEXEC: 1 },
+  'mount-attributes': prefixed('MOUNT_ATTR_', MOUNT_ATTR),
 };
 
 const NAMED_VALUES: Partial<Record<ArgFormat, ReadonlyMap<number, string>>> = {
@@ -34,6 +41,13 @@ const NAMED_VALUES: Partial<Record<ArgFormat, ReadonlyMap<number, string>>> = {
   ioctl: new Map([
     [0x8914, 'SIOCSIFFLAGS'],
     [0x540e, 'TIOCSCTTY'],
+  ]),
+  'fsconfig-command': invert(prefixed('FSCONFIG_', FSCONFIG)),
+  propagation: new Map([
+    [MS.PRIVATE, 'MS_PRIVATE'],
+    [MS.SLAVE, 'MS_SLAVE'],
+    [MS.SHARED, 'MS_SHARED'],
+    [MS.UNBINDABLE, 'MS_UNBINDABLE'],
   ]),
   'address-family': new Map([
     [1, 'AF_UNIX'],
@@ -109,6 +123,11 @@ function renderData(item: DataItem | undefined): string {
     case 'scratch':
       return `<${item.size} bytes>`;
   }
+}
+
+/** A value as `nsinit plan` shows it in `format`: flags by name, octal modes... (for struct descriptions). */
+export function renderValue(value: number | bigint, format: ArgFormat): string {
+  return renderImmediate(BigInt(value), format);
 }
 
 function renderImmediate(value: bigint, format: ArgFormat): string {

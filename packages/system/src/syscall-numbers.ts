@@ -45,6 +45,13 @@ const NUMBERS = {
   setns: [308, 268],
   openat: [257, 56],
   openat2: [437, 437],
+  // The new mount API: the same numbers on every architecture (the unified table from 424 on).
+  open_tree: [428, 428],
+  move_mount: [429, 429],
+  fsopen: [430, 430],
+  fsconfig: [431, 431],
+  fsmount: [432, 432],
+  mount_setattr: [442, 442],
   fstatfs: [138, 44],
   mkdirat: [258, 34],
   mknodat: [259, 33],

@@ -41,12 +41,6 @@ export interface System {
   readlink(path: string): string;
   /** The whole file as UTF-8. Throws SysError. */
   readFile(path: string): string;
-  /**
-   * The per-mount flags of the mount holding `path` (statvfs f_flag), as MS_* bits:
-   * RDONLY, NOSUID, NODEV, NOEXEC, NOATIME, NODIRATIME, RELATIME. A bind remount must
-   * repeat them, or it clears them (and in a user namespace fails with EPERM).
-   */
-  mountFlags(path: string): number;
   /** The highest capability number this kernel knows (/proc/sys/kernel/cap_last_cap). */
   capLastCap(): number;
 

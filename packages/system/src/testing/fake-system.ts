@@ -23,8 +23,6 @@ export interface FakeSystemOptions {
   readonly arch?: Arch;
   readonly files?: Readonly<Record<string, FakeFile | string>>;
   readonly capLastCap?: number;
-  /** statvfs flags by path; paths not listed have none. */
-  readonly mountFlags?: Readonly<Record<string, number>>;
 }
 
 type Scripted = (...args: never[]) => unknown;
@@ -37,14 +35,12 @@ export class FakeSystem implements System {
   readonly #failNext = new Map<string, number[]>();
   readonly #failAt = new Map<number, number>();
   readonly #capLastCap: number;
-  readonly #mountFlags: Readonly<Record<string, number>>;
   #nextAddress = 0x10000n;
   readonly #addresses = new WeakMap<Uint8Array, bigint>();
 
   constructor(options: FakeSystemOptions = {}) {
     this.arch = options.arch ?? 'x64';
     this.#capLastCap = options.capLastCap ?? 40;
-    this.#mountFlags = options.mountFlags ?? {};
     for (const [path, file] of Object.entries(options.files ?? {})) this.addFile(path, file);
   }
 
@@ -95,10 +91,6 @@ export class FakeSystem implements System {
       if (file.type !== 'file') throw new SysError('open', errnoNumber('EINVAL'), { path });
       return file.content ?? '';
     });
-  }
-
-  mountFlags(path: string): number {
-    return this.#record('mountFlags', [path], () => this.#mountFlags[path] ?? 0);
   }
 
   capLastCap(): number {
