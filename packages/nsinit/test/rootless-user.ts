@@ -42,6 +42,11 @@ export function asUser(command: readonly string[]): Result {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** A path of the checkout as the test user sees it (asUser). */
+export function asSeenByUser(path: string): string {
+  return join(MIRROR, relative(REPOSITORY, path));
+}
+
 /** nsinit as the test user. */
 export function nsinitAsUser(args: readonly string[]): Result {
   return asUser([process.execPath, join(MIRROR, relative(REPOSITORY, CLI)), ...args]);
